@@ -1,0 +1,43 @@
+# Two commands from a fresh clone: `make run` serves the demo, `make test` runs the suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+DEV_ENV := DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: run test install messages migrate demo lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are committed; recompile when GNU gettext is present.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(DEV_ENV) $(PY) manage.py seed_demo
+
+run: messages demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+bench: migrate
+	$(DEV_ENV) $(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

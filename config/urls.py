@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+
+from accounts.views import set_language
+from platforms.views import home
+
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("platforms/", include("platforms.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,126 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget
+
+from platforms.models import (
+    LiaisonOfficer,
+    Membership,
+    Platform,
+    PlatformEvent,
+    PoliceUnit,
+    Territory,
+    ThematicGroup,
+)
+
+
+class TerritoryResource(resources.ModelResource):
+    """Territories by code; the parent is named by its code so the tree can grow by import."""
+
+    parent = fields.Field(
+        attribute="parent", column_name="parent_code", widget=ForeignKeyWidget(Territory, "code")
+    )
+
+    class Meta:
+        model = Territory
+        import_id_fields = ["code"]
+        fields = ("code", "parent", "kind", "name_en", "name_ru", "name_ky", "name_uz")
+        skip_unchanged = True
+        use_transactions = True
+
+
+@admin.register(Territory)
+class TerritoryAdmin(ImportExportModelAdmin):
+    resource_classes = [TerritoryResource]
+    list_display = ("code", "name_en", "name_ru", "name_ky", "kind", "parent")
+    list_filter = ("kind",)
+    list_select_related = ("parent",)
+    search_fields = ("code", "name_en", "name_ru", "name_ky", "name_uz")
+    raw_id_fields = ("parent",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "platform"
+    extra = 0
+    raw_id_fields = ("user", "delegated_from")
+    readonly_fields = ("status", "role", "party")
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Platform)
+class PlatformAdmin(GuardedModelAdmin):
+    list_display = ("name", "level", "kind", "status", "territory", "parent")
+    list_filter = ("level", "kind", "status")
+    list_select_related = ("territory", "parent")
+    search_fields = ("name", "slug")
+    raw_id_fields = ("parent", "territory", "created_by")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-mostly: roles and permissions change only through the membership services."""
+
+    list_display = ("user", "platform", "party", "role", "status", "term_start", "term_end")
+    list_filter = ("party", "role", "status")
+    list_select_related = ("user", "platform")
+    search_fields = ("user__email", "user__display_name", "platform__name")
+    raw_id_fields = ("user", "platform", "delegated_from")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlatformEvent)
+class PlatformEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "platform", "kind", "old", "new", "actor")
+    list_filter = ("kind",)
+    list_select_related = ("platform", "actor")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ThematicGroup)
+class ThematicGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "platform", "coordinator")
+    list_select_related = ("platform", "coordinator")
+    raw_id_fields = ("platform", "coordinator", "members")
+
+
+class LiaisonInline(admin.TabularInline):
+    model = LiaisonOfficer
+    extra = 0
+    raw_id_fields = ("user",)
+    can_delete = False
+
+
+@admin.register(PoliceUnit)
+class PoliceUnitAdmin(GuardedModelAdmin):
+    list_display = ("name", "kind", "territory", "parent")
+    list_filter = ("kind",)
+    list_select_related = ("territory", "parent")
+    search_fields = ("name",)
+    raw_id_fields = ("parent", "territory")
+    inlines = [LiaisonInline]
+
+
+@admin.register(LiaisonOfficer)
+class LiaisonOfficerAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit", "position", "active", "since")
+    list_filter = ("position", "active")
+    list_select_related = ("user", "unit")
+    raw_id_fields = ("user", "unit")
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,26 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from platforms.demo import DEMO_PASSWORD, Seeder
+from platforms.models import Membership, Platform, PoliceUnit
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo structure; safe to run again."
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        result = Seeder().run()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready in {time.monotonic() - started:.1f}s: "
+                f"{Platform.objects.count()} platforms, "
+                f"{Membership.objects.count()} memberships, "
+                f"{PoliceUnit.objects.count()} police units."
+            )
+        )
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password '{DEMO_PASSWORD}':")
+        for role, user in result["roles"].items():
+            self.stdout.write(f"  {role:15} {user.email}")
+        self.stdout.write(f"  (forum: {result['forum'].name}; council: {result['council'].name})")
