@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Iterable
 
 from django.core.mail import send_mail
@@ -7,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Notification, OutboxMessage, User
 
 OUTBOX_MAX_ATTEMPTS = 5
+logger = logging.getLogger(__name__)
 
 
 def notify(*, users: Iterable[User], verb: str, title: str, body: str = "", url: str = "") -> int:
@@ -30,8 +32,8 @@ def _kick_relay():
 
     try:
         relay_outbox.delay()
-    except Exception:  # noqa: BLE001 - the beat schedule relays anything a dead broker left behind
-        pass
+    except Exception:  # the beat schedule relays anything a dead broker left behind
+        logger.warning("outbox relay not queued; beat will pick the rows up", exc_info=True)
 
 
 def outbox_relay(*, batch: int = 100) -> int:

@@ -15,7 +15,11 @@ def set_language(request):
     response = django_set_language(request)
     lang = request.POST.get("language", "")
     user = request.user
-    if user.is_authenticated and lang in dict(settings.LANGUAGES) and user.preferred_language != lang:
+    if (
+        user.is_authenticated
+        and lang in dict(settings.LANGUAGES)
+        and user.preferred_language != lang
+    ):
         user.preferred_language = lang
         user.save(update_fields=["preferred_language"])
     return response

@@ -189,7 +189,9 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Open Platforms <noreply@openplatforms.kg>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Open Platforms <noreply@openplatforms.kg>"
+)
 
 # Celery: without REDIS_URL tasks run eagerly in-process, so development needs no broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

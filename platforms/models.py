@@ -23,15 +23,15 @@ class TreeNode(models.Model):
     class Meta:
         abstract = True
 
-    def compute_path(self) -> str:
-        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         path = self.compute_path()
         if path != self.path:
             self.path = path
             type(self).objects.filter(pk=self.pk).update(path=path)
+
+    def compute_path(self) -> str:
+        return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
@@ -368,9 +368,7 @@ class PlatformEvent(models.Model):
 
 
 class ThematicGroup(models.Model):
-    platform = models.ForeignKey(
-        Platform, on_delete=models.CASCADE, related_name="thematic_groups"
-    )
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="thematic_groups")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     coordinator = models.ForeignKey(
@@ -410,9 +408,7 @@ class PoliceUnit(TreeNode):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, related_name="police_units"
-    )
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="police_units")
 
     objects = TreeQuerySet.as_manager()
 

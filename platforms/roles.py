@@ -23,8 +23,10 @@ ALL_PLATFORM_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 
 def platform_permissions_for(*, user: User, platform: Platform) -> frozenset[str]:
     """The permissions a user's current memberships on a platform entitle them to."""
-    roles = Membership.objects.current().filter(user=user, platform=platform).values_list(
-        "role", flat=True
+    roles = (
+        Membership.objects.current()
+        .filter(user=user, platform=platform)
+        .values_list("role", flat=True)
     )
     return frozenset().union(*(ROLE_PERMISSIONS[r] for r in roles))
 
@@ -33,9 +35,9 @@ def granted_platform_permissions(*, user: User, platform: Platform) -> frozenset
     from platforms.models import PlatformUserObjectPermission
 
     return frozenset(
-        PlatformUserObjectPermission.objects.filter(
-            user=user, content_object=platform
-        ).values_list("permission__codename", flat=True)
+        PlatformUserObjectPermission.objects.filter(user=user, content_object=platform).values_list(
+            "permission__codename", flat=True
+        )
     )
 
 

@@ -15,7 +15,6 @@ from platforms import permissions
 from platforms.models import (
     LiaisonOfficer,
     Membership,
-    Party,
     Platform,
     PlatformEvent,
     PoliceUnit,
@@ -142,8 +141,10 @@ def membership_end(
 ) -> Membership:
     """End a membership (the member leaving, or a platform admin) and revoke its permissions."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if check and actor != membership.user and not permissions.can_manage_memberships(
-        actor, membership.platform
+    if (
+        check
+        and actor != membership.user
+        and not permissions.can_manage_memberships(actor, membership.platform)
     ):
         raise PermissionDenied(_("Only the member or a platform admin may end a membership."))
     if membership.status != Membership.Status.ACTIVE:

@@ -70,7 +70,9 @@ class PlatformFactory(factory.django.DjangoModelFactory):
     status = Platform.Status.ACTIVE
     activated_at = factory.LazyFunction(timezone.now)
     territory = factory.SubFactory(TerritoryFactory)
-    parent = factory.LazyAttribute(lambda o: council_for(o.territory) if o.level == "community" else None)
+    parent = factory.LazyAttribute(
+        lambda o: council_for(o.territory) if o.level == "community" else None
+    )
     aims = "Safer streets"
 
 

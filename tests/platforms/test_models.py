@@ -13,7 +13,9 @@ def test_shipped_territories_cover_every_oblast_and_rayon():
     """The real tree ships as data: 7 oblasts, Bishkek and Osh, 40 rayons, with names."""
     assert Territory.objects.filter(kind=Territory.Kind.OBLAST).count() == 7
     assert set(
-        Territory.objects.filter(kind=Territory.Kind.CITY_REPUBLICAN).values_list("name_en", flat=True)
+        Territory.objects.filter(kind=Territory.Kind.CITY_REPUBLICAN).values_list(
+            "name_en", flat=True
+        )
     ) == {"Bishkek", "Osh"}
     assert Territory.objects.filter(kind=Territory.Kind.RAYON).count() == 40
     alamudun = Territory.objects.get(code="KG-C-ALAMUDUN")
@@ -60,7 +62,9 @@ def test_community_forum_parent_must_be_a_council_not_national():
 def test_only_one_national_council():
     national_council()
     second = Platform(
-        name="Second", slug="second", level=Platform.Level.NATIONAL,
+        name="Second",
+        slug="second",
+        level=Platform.Level.NATIONAL,
         territory=Territory.objects.get(code="KG"),
     )
     with pytest.raises(ValidationError):
@@ -87,8 +91,11 @@ def test_kind_only_for_community_forums():
 def test_platform_create_records_an_event_and_sets_path():
     council = CouncilFactory()
     forum = platform_create(
-        name="Kok-Jar forum", level=Platform.Level.COMMUNITY, kind=Platform.Kind.INITIATIVE,
-        territory=TerritoryFactory(), parent=council,
+        name="Kok-Jar forum",
+        level=Platform.Level.COMMUNITY,
+        kind=Platform.Kind.INITIATIVE,
+        territory=TerritoryFactory(),
+        parent=council,
     )
     assert forum.path == f"{council.path}{forum.pk}/"
     assert PlatformEvent.objects.filter(platform=forum, kind="created").count() == 1
@@ -105,9 +112,7 @@ def test_platform_events_are_append_only():
 
 
 def test_secretariat_needs_a_term():
-    m = Membership(
-        platform=PlatformFactory(), user=None, party=Party.NGO, role=Role.SECRETARIAT
-    )
+    m = Membership(platform=PlatformFactory(), user=None, party=Party.NGO, role=Role.SECRETARIAT)
     with pytest.raises(ValidationError) as exc:
         m.clean()
     assert "term_end" in exc.value.message_dict
@@ -129,6 +134,9 @@ def test_delegate_represents_a_platform_directly_below():
 def test_one_open_membership_per_role_is_a_database_constraint(alice, forum):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(
-            user=alice, platform=forum, party=Party.CITIZEN, role=Role.MEMBER,
+            user=alice,
+            platform=forum,
+            party=Party.CITIZEN,
+            role=Role.MEMBER,
             status=Membership.Status.ACTIVE,
         )

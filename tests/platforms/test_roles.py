@@ -28,7 +28,11 @@ pytestmark = pytest.mark.django_db
 def test_grant_then_end_each_role(forum, paula, role, expected):
     user = UserFactory()
     today = timezone.localdate()
-    term = {"term_start": today, "term_end": today + timedelta(days=365)} if role == Role.SECRETARIAT else {}
+    term = (
+        {"term_start": today, "term_end": today + timedelta(days=365)}
+        if role == Role.SECRETARIAT
+        else {}
+    )
     m = membership_grant(platform=forum, user=user, party=Party.NGO, role=role, actor=paula, **term)
     assert granted_platform_permissions(user=user, platform=forum) == expected
     membership_end(membership=m, actor=paula, reason="term over")
@@ -42,8 +46,13 @@ def test_ending_one_role_keeps_the_permissions_of_another(forum, paula):
     today = timezone.localdate()
     member = membership_grant(platform=forum, user=user, party=Party.NGO, actor=paula)
     sec = membership_grant(
-        platform=forum, user=user, party=Party.NGO, role=Role.SECRETARIAT, actor=paula,
-        term_start=today, term_end=today + timedelta(days=30),
+        platform=forum,
+        user=user,
+        party=Party.NGO,
+        role=Role.SECRETARIAT,
+        actor=paula,
+        term_start=today,
+        term_end=today + timedelta(days=30),
     )
     membership_end(membership=sec, actor=paula)
     assert granted_platform_permissions(user=user, platform=forum) == {"participate_platform"}

@@ -43,7 +43,9 @@ def test_directory_filters_by_level_and_territory(client, forum):
     assert names == [forum.name]
     response = client.get(reverse("platforms:directory"), {"territory": "KG-B"})
     assert list(response.context["page"]) == []
-    response = client.get(reverse("platforms:directory"), {"territory": "KG-C", "level": "district"})
+    response = client.get(
+        reverse("platforms:directory"), {"territory": "KG-C", "level": "district"}
+    )
     assert {p.pk for p in response.context["page"]} == {forum.parent.pk, sokuluk.pk}
 
 
@@ -100,8 +102,12 @@ def test_platform_page_query_count_is_flat(client, django_assert_num_queries, si
     for _ in range(size // 10):
         MembershipFactory(platform=council, party=Party.NGO)
         ThematicGroupFactory(platform=council)
-    MembershipFactory(platform=council, role=Role.MEMBER, party=Party.DELEGATE,
-                      delegated_from=council.children.first())
+    MembershipFactory(
+        platform=council,
+        role=Role.MEMBER,
+        party=Party.DELEGATE,
+        delegated_from=council.children.first(),
+    )
     # 1 platform with territory and parents, 1 members (with users and represented platform),
     # 1 counts per party, 1 thematic groups with counts, 1 children with member counts
     with django_assert_num_queries(5):

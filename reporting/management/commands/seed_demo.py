@@ -20,7 +20,9 @@ class Command(BaseCommand):
                 f"{PoliceUnit.objects.count()} police units."
             )
         )
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password '{DEMO_PASSWORD}':")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/accounts/login/ with password '{DEMO_PASSWORD}':"
+        )
         for role, user in result["roles"].items():
             self.stdout.write(f"  {role:15} {user.email}")
         self.stdout.write(f"  (forum: {result['forum'].name}; council: {result['council'].name})")
