@@ -52,3 +52,13 @@ def axe_check():
         assert not bad, f"accessibility violations on {page.url}:\n" + "\n".join(bad)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def territories(transactional_db):
+    """Transactional tests flush the database, shipped territories included: reload them."""
+    from platforms.models import Territory
+    from platforms.services import territories_load
+
+    if not Territory.objects.filter(code="KG").exists():
+        territories_load()
