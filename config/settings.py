@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -204,6 +206,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "accounts.tasks.relay_outbox", "schedule": 60.0},
+    "daily-digests": {
+        "task": "accounts.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "weekly-digests": {
+        "task": "accounts.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+        "args": ("weekly",),
+    },
+    "terms": {"task": "platforms.tasks.check_terms", "schedule": crontab(hour=2, minute=0)},
+    "silent-forums": {
+        "task": "platforms.tasks.activate_silent_forums",
+        "schedule": crontab(minute=15),
+    },
+    "close-decisions": {"task": "platforms.tasks.close_due_decisions", "schedule": 300.0},
+    "response-deadlines": {
+        "task": "forums.tasks.check_response_deadlines",
+        "schedule": crontab(minute=45),
+    },
 }
 
 # Security: strict by default, relaxed only for local DEBUG.

@@ -137,8 +137,13 @@ class Platform(TreeNode):
         blank=True,
         related_name="+",
     )
+    response_days = models.PositiveSmallIntegerField(
+        _("days the police and local self-government have to answer a proposal"), default=30
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
 
     objects = TreeQuerySet.as_manager()
 
@@ -283,8 +288,11 @@ class Membership(models.Model):
         verbose_name=_("represents"),
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    motivation = models.TextField(_("why you want to join"), blank=True, max_length=2000)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -330,6 +338,71 @@ class Membership(models.Model):
             raise ValidationError(errors)
 
 
+class PlatformContact(models.Model):
+    """A named person of a forum without (or before) an account: initiative group, LCPC rolls."""
+
+    class Source(models.TextChoices):
+        INITIATIVE = "initiative", _("initiative group")
+        IMPORT = "import", _("LCPC import")
+
+    class Committee(models.TextChoices):
+        NONE = "", _("none")
+        AKSAKAL = "aksakal_court", _("aksakal court")
+        WOMEN = "womens_council", _("women's council")
+        YOUTH = "youth_committee", _("youth committee")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="contacts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    committee = models.CharField(
+        _("committee"), max_length=20, choices=Committee.choices, blank=True
+    )
+    is_head = models.BooleanField(_("head"), default=False)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["-is_head", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "email"], condition=~Q(email=""), name="contact_email_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ForumAcknowledgement(models.Model):
+    """Local self-government or police answering a forum registration (append-only)."""
+
+    class Answer(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        COMMENTED = "commented", _("commented")
+        RETURNED = "returned", _("returned with reasons")
+
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    party = models.CharField(max_length=16, choices=Party.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=16, choices=Answer.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.platform_id} {self.party} {self.answer}"
+
+
 class PlatformEvent(models.Model):
     """Append-only history of every state change of a platform and its memberships."""
 
@@ -338,6 +411,8 @@ class PlatformEvent(models.Model):
         STATUS = "status", _("status changed")
         MEMBERSHIP = "membership", _("membership changed")
         ROLE = "role", _("role changed")
+        DECISION = "decision", _("decision")
+        GROUP = "group", _("thematic group")
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="events")
     membership = models.ForeignKey(
@@ -458,3 +533,141 @@ class LiaisonOfficer(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_position_display()}, {self.unit})"
+
+
+class Matter(models.TextChoices):
+    SECRETARIAT = "secretariat", _("choosing the secretariat")
+    PROPOSAL = "proposal", _("adopting a proposal")
+    RECOMMENDATION = "recommendation", _("recommendation on a police head (e.g. dismissal)")
+    PLAN = "plan", _("adopting the strategic plan")
+    OTHER = "other", _("other matter")
+
+
+class RuleKind(models.TextChoices):
+    SIMPLE = "simple", _("simple majority of votes cast, with a quorum")
+    QUALIFIED = "qualified", _("qualified majority")
+    CONSENSUS = "consensus", _("special consensus (no standing objection)")
+
+
+class DecisionRule(models.Model):
+    """Which rule a platform applies to a kind of matter."""
+
+    DEFAULTS = {
+        Matter.SECRETARIAT: (RuleKind.SIMPLE, 50, 50),
+        Matter.PROPOSAL: (RuleKind.SIMPLE, 50, 50),
+        Matter.RECOMMENDATION: (RuleKind.CONSENSUS, 50, 100),
+        Matter.PLAN: (RuleKind.QUALIFIED, 50, 67),
+        Matter.OTHER: (RuleKind.SIMPLE, 50, 50),
+    }
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="rules")
+    matter = models.CharField(_("matter"), max_length=16, choices=Matter.choices)
+    kind = models.CharField(_("rule"), max_length=16, choices=RuleKind.choices)
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("quorum (% of members who must vote)"), default=50
+    )
+    threshold_percent = models.PositiveSmallIntegerField(
+        _("majority needed (% of yes and no votes)"), default=67
+    )
+
+    class Meta:
+        verbose_name = _("decision rule")
+        verbose_name_plural = _("decision rules")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "matter"], name="one_rule_per_matter"),
+            models.CheckConstraint(
+                condition=Q(quorum_percent__lte=100) & Q(threshold_percent__lte=100),
+                name="rule_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.platform_id}: {self.matter} = {self.kind}"
+
+
+class Decision(models.Model):
+    """A vote of a platform's members on one matter, closed with a recorded tally."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("pending")
+        ADOPTED = "adopted", _("adopted")
+        REJECTED = "rejected", _("rejected")
+        NO_QUORUM = "no_quorum", _("no quorum")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="decisions")
+    matter = models.CharField(_("matter"), max_length=16, choices=Matter.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    rule_kind = models.CharField(max_length=16, choices=RuleKind.choices)
+    quorum_percent = models.PositiveSmallIntegerField(default=50)
+    threshold_percent = models.PositiveSmallIntegerField(default=50)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    candidate = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+        verbose_name=_("candidate"),
+    )
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    eligible = models.PositiveIntegerField(default=0)
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+    abstain = models.PositiveIntegerField(default=0)
+    objections = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "platforms:decision", kwargs={"slug": self.platform.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN and (
+            self.closes_at is None or self.closes_at > timezone.now()
+        )
+
+
+class Vote(models.Model):
+    class Choice(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        ABSTAIN = "abstain", _("abstain")
+        OBJECT = "object", _("I object (blocks consensus)")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(_("your vote"), max_length=8, choices=Choice.choices)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    cast_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # concurrent double votes fail here, not only in Python
+            models.UniqueConstraint(fields=["decision", "user"], name="one_vote_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.choice}"

@@ -6,12 +6,16 @@ Views, templates and services all ask these functions; nothing else decides.
 from django.db.models import Q, QuerySet
 
 from platforms.models import (
+    Decision,
     LiaisonOfficer,
+    Matter,
     Membership,
+    Party,
     Platform,
     PlatformUserObjectPermission,
     PoliceUnit,
     PoliceUnitUserObjectPermission,
+    Role,
 )
 from platforms.roles import ADMINISTER, MODERATE, PARTICIPATE, RESPOND, SECRETARIAT
 
@@ -39,6 +43,8 @@ def can_view_platform(user, platform: Platform) -> bool:
     return (
         platform.created_by_id == user.pk
         or user.is_staff
+        or platform.contacts.filter(user=user).exists()
+        or (platform.status == Platform.Status.SUBMITTED and acknowledging_party(user, platform))
         or _has_platform_perm(user, ADMINISTER, platform)
     )
 
@@ -133,3 +139,74 @@ def units_user_responds_for(user) -> QuerySet[PoliceUnit]:
 
 def is_liaison_officer(user) -> bool:
     return user.is_authenticated and LiaisonOfficer.objects.filter(user=user, active=True).exists()
+
+
+def can_edit_registration(user, platform: Platform) -> bool:
+    """The initiator edits a draft or returned registration."""
+    return (
+        user.is_authenticated
+        and platform.created_by_id == user.pk
+        and platform.status in (Platform.Status.DRAFT, Platform.Status.RETURNED)
+    )
+
+
+def acknowledging_party(user, platform: Platform) -> str | None:
+    """The party (LSG or police) for which the user answers this forum's registration, if any."""
+    from platforms import selectors
+
+    if not user.is_authenticated or platform.level != Platform.Level.COMMUNITY:
+        return None
+    if selectors.forum_lsg_contacts(platform).filter(pk=user.pk).exists():
+        return Party.LSG
+    if selectors.forum_police_contacts(platform).filter(pk=user.pk).exists():
+        return Party.POLICE
+    return None
+
+
+def can_decide_membership(user, platform: Platform) -> bool:
+    """The secretariat or a platform admin approves or refuses join requests."""
+    return can_act_as_secretariat(user, platform) or can_manage_memberships(user, platform)
+
+
+def has_secretariat(platform: Platform) -> bool:
+    return Membership.objects.current().filter(platform=platform, role=Role.SECRETARIAT).exists()
+
+
+def can_open_decision(user, platform: Platform, matter: str) -> bool:
+    """The secretariat opens decisions; while a platform has none, members may choose one."""
+    if can_act_as_secretariat(user, platform):
+        return True
+    return (
+        matter == Matter.SECRETARIAT
+        and can_participate(user, platform)
+        and not has_secretariat(platform)
+    )
+
+
+def can_close_decision(user, decision: Decision) -> bool:
+    return decision.opened_by_id == user.pk or can_act_as_secretariat(user, decision.platform)
+
+
+def can_vote(user, decision: Decision) -> bool:
+    """Current members vote while the decision is open."""
+    return decision.is_open and can_participate(user, decision.platform)
+
+
+def can_name_delegate(user, platform: Platform) -> bool:
+    """The secretariat of a platform with a parent names its delegates upward."""
+    return platform.parent_id is not None and can_act_as_secretariat(user, platform)
+
+
+def can_manage_groups(user, platform: Platform) -> bool:
+    return can_act_as_secretariat(user, platform) or can_manage_memberships(user, platform)
+
+
+def can_end_membership(user, membership: Membership) -> bool:
+    """The member leaves; a platform admin ends; a lower secretariat recalls its delegate."""
+    if not user.is_authenticated:
+        return False
+    if membership.user_id == user.pk or can_manage_memberships(user, membership.platform):
+        return True
+    return membership.delegated_from_id is not None and can_act_as_secretariat(
+        user, membership.delegated_from
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from platforms.models import Membership, Platform, Territory, ThematicGroup
+from platforms.models import TERM_ROLES, Membership, Party, Platform, Territory, ThematicGroup
 
 CURRENT_MEMBERS = Q(memberships__status=Membership.Status.ACTIVE)
 
@@ -84,4 +84,83 @@ def platform_groups(platform: Platform) -> QuerySet[ThematicGroup]:
         platform.thematic_groups.select_related("coordinator")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
+    )
+
+
+def forum_lsg_contacts(platform: Platform) -> QuerySet:
+    """Local self-government people of a forum's territory: LSG members of the platforms there."""
+    from accounts.models import User
+
+    council_t = platform.territory.council_territory()
+    territory_ids = [platform.territory_id] + ([council_t.pk] if council_t else [])
+    return User.objects.filter(
+        memberships__in=Membership.objects.current().filter(
+            party__in=[Party.LSG, Party.LOCAL_ADMIN],
+            platform__territory_id__in=territory_ids,
+            platform__status=Platform.Status.ACTIVE,
+        )
+    ).distinct()
+
+
+def forum_police_contacts(platform: Platform) -> QuerySet:
+    """Liaison officers of the police units of a forum's territory, up to its district."""
+    from accounts.models import User
+
+    council_t = platform.territory.council_territory()
+    territory_ids = [platform.territory_id] + ([council_t.pk] if council_t else [])
+    return User.objects.filter(
+        liaison_posts__active=True, liaison_posts__unit__territory_id__in=territory_ids
+    ).distinct()
+
+
+def council_for_territory(territory: Territory) -> Platform | None:
+    council_t = territory.council_territory()
+    if council_t is None:
+        return None
+    return Platform.objects.filter(
+        level=Platform.Level.DISTRICT, territory=council_t, status=Platform.Status.ACTIVE
+    ).first()
+
+
+def registration_territories() -> QuerySet[Territory]:
+    """Territories a community forum can be registered in, grouped by their council territory."""
+    return Territory.objects.filter(
+        kind__in=[
+            Territory.Kind.AYIL_AIMAK,
+            Territory.Kind.CITY_DISTRICT,
+            Territory.Kind.TOWN,
+            Territory.Kind.RAYON,
+            Territory.Kind.CITY,
+            Territory.Kind.CITY_REPUBLICAN,
+        ]
+    ).select_related("parent")
+
+
+def membership_history(platform: Platform) -> QuerySet:
+    """Public membership history: who joined or left, in which party, when (never e-mails)."""
+    from platforms.models import PlatformEvent
+
+    return (
+        PlatformEvent.objects.filter(platform=platform, membership__isnull=False)
+        .select_related("membership__user", "membership__delegated_from")
+        .order_by("-at", "-pk")
+    )
+
+
+def pending_requests(platform: Platform) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(platform=platform, status=Membership.Status.REQUESTED)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def current_term_holders(platform: Platform) -> QuerySet[Membership]:
+    """Secretariat and delegates with their terms."""
+    return (
+        Membership.objects.current()
+        .filter(platform=platform)
+        .filter(Q(role__in=TERM_ROLES) | Q(party=Party.DELEGATE))
+        .select_related("user", "delegated_from")
+        .order_by("role", "term_end")
     )

@@ -1,28 +1,33 @@
 """Write services for the platform structure. Each is atomic, checked and recorded."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import notify
 from platforms import permissions
 from platforms.models import (
     LiaisonOfficer,
     Membership,
+    Party,
     Platform,
     PlatformEvent,
     PoliceUnit,
     Role,
     Territory,
+    ThematicGroup,
 )
 from platforms.roles import liaison_roles_sync, platform_roles_sync
 
+TERM_REMINDER_DAYS = 30
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -141,11 +146,7 @@ def membership_end(
 ) -> Membership:
     """End a membership (the member leaving, or a platform admin) and revoke its permissions."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if (
-        check
-        and actor != membership.user
-        and not permissions.can_manage_memberships(actor, membership.platform)
-    ):
+    if check and not permissions.can_end_membership(actor, membership):
         raise PermissionDenied(_("Only the member or a platform admin may end a membership."))
     if membership.status != Membership.Status.ACTIVE:
         raise ValidationError(_("Only an active membership can be ended."))
@@ -221,3 +222,283 @@ def territories_load(*, path: Path | None = None, model=Territory) -> int:
             known[node.code] = node
             count += 1
     return count
+
+
+REQUESTABLE_PARTIES = (Party.CITIZEN, Party.NGO, Party.NATIONAL_NGO)
+
+
+@transaction.atomic
+def membership_request(
+    *, platform: Platform, user: User, party: str, motivation: str = "", organisation: str = ""
+) -> Membership:
+    """Ask to join a platform against its published criteria."""
+    if not permissions.can_request_membership(user, platform):
+        raise ValidationError(_("You are already a member of this platform or have asked to join."))
+    if party not in REQUESTABLE_PARTIES:
+        raise ValidationError(
+            {"party": _("Official parties are added by the platform admin, not by request.")}
+        )
+    membership = Membership(
+        platform=platform,
+        user=user,
+        party=party,
+        status=Membership.Status.REQUESTED,
+        motivation=(motivation or "").strip(),
+        organisation=(organisation or "").strip(),
+    )
+    membership.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:  # a concurrent double request hits the unique constraint
+        raise ValidationError(_("You have already asked to join.")) from exc
+    event_record(
+        platform=platform,
+        kind=PlatformEvent.Kind.MEMBERSHIP,
+        actor=user,
+        new=membership.status,
+        membership=membership,
+    )
+    deciders = User.objects.filter(
+        memberships__in=Membership.objects.current().filter(
+            platform=platform, role__in=[Role.SECRETARIAT, Role.ADMIN]
+        )
+    ).distinct()
+    notify(
+        users=list(deciders),
+        verb="membership.requested",
+        title=_("%(name)s asks to join %(platform)s")
+        % {"name": user.public_name, "platform": platform.name},
+        body=membership.motivation,
+        url=reverse("platforms:requests", kwargs={"slug": platform.slug}),
+    )
+    return membership
+
+
+def _pending(membership: Membership, actor: User) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("platform", "user").get(
+        pk=membership.pk
+    )
+    if not permissions.can_decide_membership(actor, membership.platform):
+        raise PermissionDenied(_("Only the secretariat or a platform admin decides join requests."))
+    if membership.user_id == actor.pk:
+        raise ValidationError(_("You cannot decide your own request."))
+    if membership.status != Membership.Status.REQUESTED:
+        raise ValidationError(_("This request has already been decided."))
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, membership: Membership, actor: User) -> Membership:
+    """Approve a join request; the new member gets the member's permissions."""
+    membership = _pending(membership, actor)
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["status"])
+    event_record(
+        platform=membership.platform,
+        kind=PlatformEvent.Kind.MEMBERSHIP,
+        actor=actor,
+        old=Membership.Status.REQUESTED,
+        new=membership.status,
+        membership=membership,
+    )
+    platform_roles_sync(user=membership.user, platform=membership.platform)
+    notify(
+        users=[membership.user],
+        verb="membership.approved",
+        title=_("Welcome to %(platform)s") % {"platform": membership.platform.name},
+        url=membership.platform.get_absolute_url(),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, membership: Membership, actor: User, reason: str) -> Membership:
+    """Refuse a join request, with a reason the applicant sees."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for refusing.")})
+    membership = _pending(membership, actor)
+    membership.status = Membership.Status.REFUSED
+    membership.refusal_reason = reason
+    membership.save(update_fields=["status", "refusal_reason"])
+    event_record(
+        platform=membership.platform,
+        kind=PlatformEvent.Kind.MEMBERSHIP,
+        actor=actor,
+        old=Membership.Status.REQUESTED,
+        new=membership.status,
+        reason=reason,
+        membership=membership,
+    )
+    notify(
+        users=[membership.user],
+        verb="membership.refused",
+        title=_("Your request to join %(platform)s was refused")
+        % {"platform": membership.platform.name},
+        body=reason,
+        url=membership.platform.get_absolute_url(),
+    )
+    return membership
+
+
+def add_officials_by_default(*, platform: Platform, actor: User | None) -> int:
+    """Official parties of the territory become members of a new platform by default."""
+    from platforms import selectors
+
+    added = 0
+    for users, party in (
+        (selectors.forum_lsg_contacts(platform), Party.LSG),
+        (selectors.forum_police_contacts(platform), Party.POLICE),
+    ):
+        for user in users:
+            if not Membership.objects.current().filter(platform=platform, user=user).exists():
+                membership_grant(platform=platform, user=user, party=party, actor=actor, check=False)
+                added += 1
+    return added
+
+
+@transaction.atomic
+def delegate_name(
+    *, platform: Platform, user: User, actor: User, term_start: date, term_end: date
+) -> Membership:
+    """The secretariat names a member as the platform's delegate to its parent platform."""
+    if not permissions.can_name_delegate(actor, platform):
+        raise PermissionDenied(_("Only the secretariat names delegates."))
+    if not Membership.objects.current().filter(platform=platform, user=user).exists():
+        raise ValidationError({"user": _("A delegate must be a current member of this platform.")})
+    if not term_start or not term_end or term_end < term_start:
+        raise ValidationError({"term_end": _("Give a term that ends after it starts.")})
+    upper = platform.parent
+    if Membership.objects.filter(
+        platform=upper, user=user, role=Role.MEMBER, status=Membership.Status.ACTIVE
+    ).exists():
+        raise ValidationError({"user": _("This person is already a member of %(p)s.") % {"p": upper}})
+    membership = membership_grant(
+        platform=upper,
+        user=user,
+        party=Party.DELEGATE,
+        actor=actor,
+        delegated_from=platform,
+        term_start=term_start,
+        term_end=term_end,
+        check=False,
+    )
+    notify(
+        users=[user],
+        verb="membership.delegate",
+        title=_("You represent %(lower)s at %(upper)s") % {"lower": platform.name, "upper": upper.name},
+        url=upper.get_absolute_url(),
+    )
+    return membership
+
+
+def terms_check(*, today: date | None = None) -> dict:
+    """Remind holders 30 days before a term ends, and end the terms that are over."""
+    today = today or timezone.localdate()
+    reminded = ended = 0
+    soon = (
+        Membership.objects.filter(
+            status=Membership.Status.ACTIVE,
+            term_end__isnull=False,
+            term_end__gte=today,
+            term_end__lte=today + timedelta(days=TERM_REMINDER_DAYS),
+            reminded_at__isnull=True,
+        )
+        .select_related("user", "platform")
+    )
+    for m in soon:
+        with transaction.atomic():
+            notify(
+                users=[m.user],
+                verb="membership.term_ending",
+                title=_("Your term as %(role)s of %(platform)s ends on %(date)s")
+                % {"role": m.get_role_display() if m.party != Party.DELEGATE else m.get_party_display(),
+                   "platform": m.platform.name, "date": m.term_end.isoformat()},
+                url=m.platform.get_absolute_url(),
+            )
+            Membership.objects.filter(pk=m.pk).update(reminded_at=timezone.now())
+            reminded += 1
+    expired = Membership.objects.filter(status=Membership.Status.ACTIVE, term_end__lt=today)
+    for m in expired:
+        membership_end(membership=m, actor=None, reason="term ended", check=False)
+        ended += 1
+    return {"reminded": reminded, "ended": ended}
+
+
+@transaction.atomic
+def group_create(
+    *, platform: Platform, actor: User, name: str, description: str = ""
+) -> ThematicGroup:
+    """The secretariat creates a thematic group on its platform."""
+    if not permissions.can_manage_groups(actor, platform):
+        raise PermissionDenied(_("Only the secretariat creates thematic groups."))
+    group = ThematicGroup(platform=platform, name=(name or "").strip(), description=description)
+    group.full_clean()
+    group.save()
+    event_record(platform=platform, kind=PlatformEvent.Kind.GROUP, actor=actor, new=group.name)
+    return group
+
+
+def _current_membership(user: User, platform: Platform) -> Membership | None:
+    return (
+        Membership.objects.current()
+        .filter(user=user, platform=platform)
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def group_join(*, group: ThematicGroup, user: User) -> None:
+    """A member of the platform joins one of its thematic groups."""
+    membership = _current_membership(user, group.platform)
+    if membership is None or not permissions.can_participate(user, group.platform):
+        raise PermissionDenied(_("Only members of this platform join its groups."))
+    if group.members.filter(user=user).exists():
+        raise ValidationError(_("You are already in this group."))
+    group.members.add(membership)
+
+
+@transaction.atomic
+def group_leave(*, group: ThematicGroup, user: User) -> None:
+    mine = list(group.members.filter(user=user))
+    if not mine:
+        raise ValidationError(_("You are not in this group."))
+    group.members.remove(*mine)
+    if group.coordinator_id == user.pk:
+        group.coordinator = None
+        group.save(update_fields=["coordinator"])
+
+
+@transaction.atomic
+def group_set_coordinator(*, group: ThematicGroup, actor: User, user: User | None) -> ThematicGroup:
+    """The secretariat names a group member as the group's coordinator."""
+    if not permissions.can_manage_groups(actor, group.platform):
+        raise PermissionDenied(_("Only the secretariat names coordinators."))
+    if user is not None and not group.members.filter(user=user).exists():
+        raise ValidationError({"coordinator": _("The coordinator must be a member of the group.")})
+    group.coordinator = user
+    group.save(update_fields=["coordinator"])
+    event_record(
+        platform=group.platform,
+        kind=PlatformEvent.Kind.GROUP,
+        actor=actor,
+        new="coordinator",
+        reason=group.name,
+    )
+    return group
+
+
+GROUP_PARTIES = {
+    Party.NGO: (Party.NGO, Party.NATIONAL_NGO),
+    Party.LSG: (Party.LSG, Party.LOCAL_ADMIN),
+    Party.POLICE: (Party.POLICE,),
+}
+
+
+def group_missing_parties(parties_present: set[str]) -> list[str]:
+    """Which of NGO, local self-government and police a group lacks."""
+    return [
+        key for key, accepted in GROUP_PARTIES.items() if not parties_present & set(accepted)
+    ]

@@ -109,8 +109,9 @@ def test_platform_page_query_count_is_flat(client, django_assert_num_queries, si
         delegated_from=council.children.first(),
     )
     # 1 platform with territory and parents, 1 members (with users and represented platform),
-    # 1 counts per party, 1 thematic groups with counts, 1 children with member counts
-    with django_assert_num_queries(5):
+    # 1 counts per party, 1 secretariat and delegates with terms, 1 thematic groups with counts,
+    # 1 children with member counts
+    with django_assert_num_queries(6):
         response = client.get(council.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["children"]) == size

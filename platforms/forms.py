@@ -1,0 +1,176 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from platforms import selectors
+from platforms.models import Matter, Membership, Party, Platform, Territory, Vote
+from platforms.services import REQUESTABLE_PARTIES
+
+
+class TerritoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def grouped_territory_choices():
+    """Options grouped by rayon/city, so a phone user scrolls a short list per district."""
+    groups: dict[str, list] = {}
+    for t in selectors.registration_territories().order_by("parent__name_en", "name_en"):
+        if t.kind in Territory.COUNCIL_KINDS:
+            key = t.name
+        else:
+            key = t.parent.name if t.parent else ""
+        groups.setdefault(key, []).append((t.pk, t.name))
+    return [("", "---------")] + sorted(groups.items())
+
+
+class BasicsForm(forms.Form):
+    name = forms.CharField(label=_("Name of the forum"), max_length=200)
+    territory = TerritoryChoiceField(
+        label=_("Territory"),
+        queryset=Territory.objects.all(),
+        help_text=_("The ayil aimak, town or city district where the forum works."),
+        error_messages={"invalid_choice": _("Choose a territory from the list.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = selectors.registration_territories()
+        self.fields["territory"].choices = grouped_territory_choices()
+
+
+class AimsForm(forms.Form):
+    aims = forms.CharField(label=_("Aims and objectives"), widget=forms.Textarea, max_length=5000)
+    problems = forms.CharField(
+        label=_("Security problems the forum means to address"),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
+    )
+    membership_criteria = forms.CharField(
+        label=_("Who can join (membership criteria)"),
+        widget=forms.Textarea,
+        max_length=3000,
+        required=False,
+    )
+
+
+class InitiativeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("If the person has an account here, they are linked and notified."),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            ("acknowledged", _("Acknowledge")),
+            ("commented", _("Comment")),
+            ("returned", _("Return with reasons")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment or reasons"), widget=forms.Textarea, max_length=4000, required=False
+    )
+
+
+class JoinForm(forms.Form):
+    party = forms.ChoiceField(
+        label=_("You join as"), choices=[(p, Party(p).label) for p in REQUESTABLE_PARTIES]
+    )
+    organisation = forms.CharField(label=_("Organisation (if any)"), max_length=200, required=False)
+    motivation = forms.CharField(
+        label=_("Why you want to join"), widget=forms.Textarea, max_length=2000, required=False
+    )
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for refusing"), max_length=2000)
+
+
+class TermForm(forms.Form):
+    term_start = forms.DateField(label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_end = forms.DateField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("term_start") and data.get("term_end") and data["term_end"] < data["term_start"]:
+            self.add_error("term_end", _("The term cannot end before it starts."))
+        return data
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.public_name} ({obj.get_party_display()})"
+
+
+class DelegateForm(TermForm):
+    member = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+
+    def __init__(self, *args, platform: Platform, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = (
+            Membership.objects.current().filter(platform=platform).select_related("user")
+        )
+
+
+class DecisionForm(forms.Form):
+    matter = forms.ChoiceField(label=_("Matter"), choices=Matter.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=10000, required=False
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Voting closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    candidate = MemberChoiceField(
+        label=_("Candidate (for the secretariat)"), queryset=Membership.objects.none(), required=False
+    )
+    term_start = forms.DateField(
+        label=_("Term start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    term_end = forms.DateField(
+        label=_("Term end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, platform: Platform, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = (
+            Membership.objects.current().filter(platform=platform).select_related("user")
+        )
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (required for an objection)"), widget=forms.Textarea, max_length=2000, required=False
+    )
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, max_length=5000, required=False
+    )
+
+
+class CoordinatorForm(forms.Form):
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=None, required=False)
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        self.fields["coordinator"].queryset = User.objects.filter(
+            memberships__thematic_groups=group
+        ).distinct()
+        self.fields["coordinator"].label_from_instance = lambda u: u.public_name
+
+
