@@ -91,7 +91,11 @@ def decision_open(
     if closes_at is not None and closes_at <= timezone.now():
         errors["closes_at"] = _("The closing time must be in the future.")
     if matter == Matter.SECRETARIAT:
-        if candidate is None or candidate.platform_id != platform.pk or candidate.status != "active":
+        if (
+            candidate is None
+            or candidate.platform_id != platform.pk
+            or candidate.status != "active"
+        ):
             errors["candidate"] = _("Choose a current member as the candidate.")
         if not term_start or not term_end or term_end < term_start:
             errors["term_end"] = _("The secretariat serves a term: give its start and end.")
@@ -113,7 +117,10 @@ def decision_open(
         closes_at=closes_at,
     )
     event_record(
-        platform=platform, kind=PlatformEvent.Kind.DECISION, actor=actor, new="open",
+        platform=platform,
+        kind=PlatformEvent.Kind.DECISION,
+        actor=actor,
+        new="open",
         reason=decision.title,
     )
     voters = User.objects.filter(pk__in=eligible_voters(platform)).exclude(pk=actor.pk)
@@ -144,7 +151,9 @@ def vote_cast(*, decision: Decision, user: User, choice: str, reason: str = "") 
     if vote is None:
         try:
             with transaction.atomic():
-                return Vote.objects.create(decision=decision, user=user, choice=choice, reason=reason)
+                return Vote.objects.create(
+                    decision=decision, user=user, choice=choice, reason=reason
+                )
         except IntegrityError as exc:  # a concurrent first vote of the same member
             raise ValidationError(_("Your vote was already recorded.")) from exc
     vote.choice, vote.reason, vote.changed_at = choice, reason, timezone.now()

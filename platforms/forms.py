@@ -93,12 +93,18 @@ class RefuseForm(forms.Form):
 
 
 class TermForm(forms.Form):
-    term_start = forms.DateField(label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"}))
+    term_start = forms.DateField(
+        label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     term_end = forms.DateField(label=_("Term end"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
-        if data.get("term_start") and data.get("term_end") and data["term_end"] < data["term_start"]:
+        if (
+            data.get("term_start")
+            and data.get("term_end")
+            and data["term_end"] < data["term_start"]
+        ):
             self.add_error("term_end", _("The term cannot end before it starts."))
         return data
 
@@ -131,7 +137,9 @@ class DecisionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     candidate = MemberChoiceField(
-        label=_("Candidate (for the secretariat)"), queryset=Membership.objects.none(), required=False
+        label=_("Candidate (for the secretariat)"),
+        queryset=Membership.objects.none(),
+        required=False,
     )
     term_start = forms.DateField(
         label=_("Term start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -148,9 +156,14 @@ class DecisionForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        label=_("Your vote"), choices=Vote.Choice.choices, widget=forms.RadioSelect
+    )
     reason = forms.CharField(
-        label=_("Reason (required for an objection)"), widget=forms.Textarea, max_length=2000, required=False
+        label=_("Reason (required for an objection)"),
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
     )
 
 
@@ -172,5 +185,3 @@ class CoordinatorForm(forms.Form):
             memberships__thematic_groups=group
         ).distinct()
         self.fields["coordinator"].label_from_instance = lambda u: u.public_name
-
-

@@ -638,9 +638,7 @@ class Decision(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
-            "platforms:decision", kwargs={"slug": self.platform.slug, "pk": self.pk}
-        )
+        return reverse("platforms:decision", kwargs={"slug": self.platform.slug, "pk": self.pk})
 
     @property
     def is_open(self) -> bool:

@@ -106,7 +106,9 @@ def registration_update(*, platform: Platform, user: User, **fields) -> Platform
 
 
 @transaction.atomic
-def initiative_add(*, platform: Platform, user: User, name: str, email: str = "") -> PlatformContact:
+def initiative_add(
+    *, platform: Platform, user: User, name: str, email: str = ""
+) -> PlatformContact:
     """Add a person to the initiative group: a registered user by e-mail, or a named contact."""
     platform = _editable(platform, user)
     name, email = (name or "").strip(), (email or "").strip().lower()
@@ -270,9 +272,7 @@ def forum_activate(*, platform: Platform, actor: User | None, reason: str) -> Pl
         if member.pk in seen:
             continue
         seen.add(member.pk)
-        membership_grant(
-            platform=platform, user=member, party=party, actor=actor, check=False
-        )
+        membership_grant(platform=platform, user=member, party=party, actor=actor, check=False)
     notify(
         users=list(initiators),
         verb="registration.active",
@@ -294,4 +294,3 @@ def forums_activate_silent(*, now=None) -> int:
         forum_activate(platform=platform, actor=None, reason="no objection")
         count += 1
     return count
-

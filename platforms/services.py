@@ -276,8 +276,10 @@ def membership_request(
 
 
 def _pending(membership: Membership, actor: User) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("platform", "user").get(
-        pk=membership.pk
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("platform", "user")
+        .get(pk=membership.pk)
     )
     if not permissions.can_decide_membership(actor, membership.platform):
         raise PermissionDenied(_("Only the secretariat or a platform admin decides join requests."))
@@ -353,7 +355,9 @@ def add_officials_by_default(*, platform: Platform, actor: User | None) -> int:
     ):
         for user in users:
             if not Membership.objects.current().filter(platform=platform, user=user).exists():
-                membership_grant(platform=platform, user=user, party=party, actor=actor, check=False)
+                membership_grant(
+                    platform=platform, user=user, party=party, actor=actor, check=False
+                )
                 added += 1
     return added
 
@@ -373,7 +377,9 @@ def delegate_name(
     if Membership.objects.filter(
         platform=upper, user=user, role=Role.MEMBER, status=Membership.Status.ACTIVE
     ).exists():
-        raise ValidationError({"user": _("This person is already a member of %(p)s.") % {"p": upper}})
+        raise ValidationError(
+            {"user": _("This person is already a member of %(p)s.") % {"p": upper}}
+        )
     membership = membership_grant(
         platform=upper,
         user=user,
@@ -387,7 +393,8 @@ def delegate_name(
     notify(
         users=[user],
         verb="membership.delegate",
-        title=_("You represent %(lower)s at %(upper)s") % {"lower": platform.name, "upper": upper.name},
+        title=_("You represent %(lower)s at %(upper)s")
+        % {"lower": platform.name, "upper": upper.name},
         url=upper.get_absolute_url(),
     )
     return membership
@@ -397,24 +404,26 @@ def terms_check(*, today: date | None = None) -> dict:
     """Remind holders 30 days before a term ends, and end the terms that are over."""
     today = today or timezone.localdate()
     reminded = ended = 0
-    soon = (
-        Membership.objects.filter(
-            status=Membership.Status.ACTIVE,
-            term_end__isnull=False,
-            term_end__gte=today,
-            term_end__lte=today + timedelta(days=TERM_REMINDER_DAYS),
-            reminded_at__isnull=True,
-        )
-        .select_related("user", "platform")
-    )
+    soon = Membership.objects.filter(
+        status=Membership.Status.ACTIVE,
+        term_end__isnull=False,
+        term_end__gte=today,
+        term_end__lte=today + timedelta(days=TERM_REMINDER_DAYS),
+        reminded_at__isnull=True,
+    ).select_related("user", "platform")
     for m in soon:
         with transaction.atomic():
             notify(
                 users=[m.user],
                 verb="membership.term_ending",
                 title=_("Your term as %(role)s of %(platform)s ends on %(date)s")
-                % {"role": m.get_role_display() if m.party != Party.DELEGATE else m.get_party_display(),
-                   "platform": m.platform.name, "date": m.term_end.isoformat()},
+                % {
+                    "role": m.get_role_display()
+                    if m.party != Party.DELEGATE
+                    else m.get_party_display(),
+                    "platform": m.platform.name,
+                    "date": m.term_end.isoformat(),
+                },
                 url=m.platform.get_absolute_url(),
             )
             Membership.objects.filter(pk=m.pk).update(reminded_at=timezone.now())
@@ -499,6 +508,4 @@ GROUP_PARTIES = {
 
 def group_missing_parties(parties_present: set[str]) -> list[str]:
     """Which of NGO, local self-government and police a group lacks."""
-    return [
-        key for key, accepted in GROUP_PARTIES.items() if not parties_present & set(accepted)
-    ]
+    return [key for key, accepted in GROUP_PARTIES.items() if not parties_present & set(accepted)]

@@ -91,7 +91,9 @@ def _detail_actions(user, platform: Platform) -> dict:
         return {"can_join": platform.status == Platform.Status.ACTIVE}
     mine = list(
         Membership.objects.filter(
-            platform=platform, user=user, status__in=[Membership.Status.ACTIVE, Membership.Status.REQUESTED]
+            platform=platform,
+            user=user,
+            status__in=[Membership.Status.ACTIVE, Membership.Status.REQUESTED],
         )
     )
     return {
@@ -145,24 +147,39 @@ def answer_registration(request, slug: str):
         raise PermissionDenied(_("Only local self-government and police of this territory answer."))
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, registration.registration_answer, platform=platform,
-                       user=request.user, **form.cleaned_data):
+        if run_service(
+            form,
+            registration.registration_answer,
+            platform=platform,
+            user=request.user,
+            **form.cleaned_data,
+        ):
             messages.success(request, _("Your answer was recorded."))
             return redirect(platform.get_absolute_url())
-    return render(request, "platforms/answer.html", {"platform": platform, "form": form,
-                                                     "party": Party(party).label})
+    return render(
+        request,
+        "platforms/answer.html",
+        {"platform": platform, "form": form, "party": Party(party).label},
+    )
 
 
 @login_required
 def join(request, slug: str):
     platform = access_platform(request, slug)
     if not permissions.can_request_membership(request.user, platform):
-        messages.info(request, _("You are already a member of this platform or have asked to join."))
+        messages.info(
+            request, _("You are already a member of this platform or have asked to join.")
+        )
         return redirect(platform.get_absolute_url())
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if run_service(form, services.membership_request, platform=platform, user=request.user,
-                       **form.cleaned_data):
+        if run_service(
+            form,
+            services.membership_request,
+            platform=platform,
+            user=request.user,
+            **form.cleaned_data,
+        ):
             messages.success(request, _("Your request was sent to the secretariat."))
             return redirect(platform.get_absolute_url())
     return render(request, "platforms/join.html", {"platform": platform, "form": form})
@@ -176,7 +193,9 @@ def requests(request, slug: str):
         raise PermissionDenied(_("Only the secretariat or a platform admin decides join requests."))
     refuse_form = RefuseForm()
     if request.method == "POST":
-        membership = get_object_or_404(Membership, pk=request.POST.get("membership"), platform=platform)
+        membership = get_object_or_404(
+            Membership, pk=request.POST.get("membership"), platform=platform
+        )
         try:
             if request.POST.get("action") == "approve":
                 services.membership_approve(membership=membership, actor=request.user)
@@ -184,25 +203,35 @@ def requests(request, slug: str):
             else:
                 refuse_form = RefuseForm(request.POST)
                 if refuse_form.is_valid():
-                    services.membership_refuse(membership=membership, actor=request.user,
-                                               reason=refuse_form.cleaned_data["reason"])
+                    services.membership_refuse(
+                        membership=membership,
+                        actor=request.user,
+                        reason=refuse_form.cleaned_data["reason"],
+                    )
                     messages.success(request, _("Request refused."))
                 else:
                     messages.error(request, _("Give the reason for refusing."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("platforms:requests", slug=platform.slug)
-    return render(request, "platforms/requests.html", {
-        "platform": platform, "pending": selectors.pending_requests(platform), "refuse_form": refuse_form,
-    })
+    return render(
+        request,
+        "platforms/requests.html",
+        {
+            "platform": platform,
+            "pending": selectors.pending_requests(platform),
+            "refuse_form": refuse_form,
+        },
+    )
 
 
 @login_required
 @require_POST
 def leave(request, slug: str):
     platform = access_platform(request, slug)
-    mine = Membership.objects.filter(platform=platform, user=request.user,
-                                     status=Membership.Status.ACTIVE)
+    mine = Membership.objects.filter(
+        platform=platform, user=request.user, status=Membership.Status.ACTIVE
+    )
     for membership in mine:
         services.membership_end(membership=membership, actor=request.user, reason="left")
     messages.success(request, _("You left %(platform)s.") % {"platform": platform.name})
@@ -225,13 +254,23 @@ def delegates(request, slug: str):
     form = DelegateForm(request.POST or None, platform=platform)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if run_service(form, services.delegate_name, platform=platform, user=data["member"].user,
-                       actor=request.user, term_start=data["term_start"], term_end=data["term_end"]):
+        if run_service(
+            form,
+            services.delegate_name,
+            platform=platform,
+            user=data["member"].user,
+            actor=request.user,
+            term_start=data["term_start"],
+            term_end=data["term_end"],
+        ):
             messages.success(request, _("Delegate named."))
             return redirect(platform.get_absolute_url())
     current = Membership.objects.current().filter(delegated_from=platform).select_related("user")
-    return render(request, "platforms/delegates.html",
-                  {"platform": platform, "form": form, "current": current})
+    return render(
+        request,
+        "platforms/delegates.html",
+        {"platform": platform, "form": form, "current": current},
+    )
 
 
 @login_required
@@ -241,8 +280,9 @@ def group_new(request, slug: str):
         raise PermissionDenied(_("Only the secretariat creates thematic groups."))
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        group = run_service(form, services.group_create, platform=platform, actor=request.user,
-                            **form.cleaned_data)
+        group = run_service(
+            form, services.group_create, platform=platform, actor=request.user, **form.cleaned_data
+        )
         if group:
             return redirect("platforms:group", slug=platform.slug, pk=group.pk)
     return render(request, "platforms/group_form.html", {"platform": platform, "form": form})
@@ -250,8 +290,9 @@ def group_new(request, slug: str):
 
 def group_detail(request, slug: str, pk: int):
     platform = access_platform(request, slug)
-    group = get_object_or_404(ThematicGroup.objects.select_related("coordinator"), pk=pk,
-                              platform=platform)
+    group = get_object_or_404(
+        ThematicGroup.objects.select_related("coordinator"), pk=pk, platform=platform
+    )
     user = request.user
     if request.method == "POST":
         if not user.is_authenticated:
@@ -265,44 +306,70 @@ def group_detail(request, slug: str, pk: int):
             elif action == "coordinator":
                 form = CoordinatorForm(request.POST, group=group)
                 if form.is_valid():
-                    services.group_set_coordinator(group=group, actor=user,
-                                                   user=form.cleaned_data["coordinator"])
+                    services.group_set_coordinator(
+                        group=group, actor=user, user=form.cleaned_data["coordinator"]
+                    )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("platforms:group", slug=platform.slug, pk=group.pk)
     members = list(group.members.select_related("user").order_by("party", "user__display_name"))
     parties = {m.party for m in members}
     is_member = user.is_authenticated and any(m.user_id == user.pk for m in members)
-    return render(request, "platforms/group_detail.html", {
-        "platform": platform, "group": group, "members": members,
-        "missing": [Party(p).label for p in services.group_missing_parties(parties)],
-        "is_member": is_member,
-        "can_join": not is_member and permissions.can_participate(user, platform),
-        "can_manage": permissions.can_manage_groups(user, platform),
-        "coordinator_form": CoordinatorForm(group=group, initial={"coordinator": group.coordinator_id}),
-    })
+    return render(
+        request,
+        "platforms/group_detail.html",
+        {
+            "platform": platform,
+            "group": group,
+            "members": members,
+            "missing": [Party(p).label for p in services.group_missing_parties(parties)],
+            "is_member": is_member,
+            "can_join": not is_member and permissions.can_participate(user, platform),
+            "can_manage": permissions.can_manage_groups(user, platform),
+            "coordinator_form": CoordinatorForm(
+                group=group, initial={"coordinator": group.coordinator_id}
+            ),
+        },
+    )
 
 
 def decision_list(request, slug: str):
     platform = access_platform(request, slug)
-    page = Paginator(platform.decisions.order_by("-opened_at", "-pk"), 30).get_page(request.GET.get("page"))
-    return render(request, "platforms/decision_list.html", {
-        "platform": platform, "page": page,
-        "can_open": request.user.is_authenticated and (
-            permissions.can_act_as_secretariat(request.user, platform)
-            or permissions.can_open_decision(request.user, platform, Matter.SECRETARIAT)),
-    })
+    page = Paginator(platform.decisions.order_by("-opened_at", "-pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "platforms/decision_list.html",
+        {
+            "platform": platform,
+            "page": page,
+            "can_open": request.user.is_authenticated
+            and (
+                permissions.can_act_as_secretariat(request.user, platform)
+                or permissions.can_open_decision(request.user, platform, Matter.SECRETARIAT)
+            ),
+        },
+    )
 
 
 @login_required
 def decision_new(request, slug: str):
     platform = access_platform(request, slug)
-    form = DecisionForm(request.POST or None, platform=platform,
-                        initial={"matter": request.GET.get("matter", Matter.OTHER)})
+    form = DecisionForm(
+        request.POST or None,
+        platform=platform,
+        initial={"matter": request.GET.get("matter", Matter.OTHER)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            decision = run_service(form, decisions.decision_open, platform=platform,
-                                   actor=request.user, **form.cleaned_data)
+            decision = run_service(
+                form,
+                decisions.decision_open,
+                platform=platform,
+                actor=request.user,
+                **form.cleaned_data,
+            )
         except PermissionDenied:
             form.add_error("matter", _("Only the secretariat opens decisions on this platform."))
             decision = None
@@ -317,11 +384,14 @@ def decision_detail(request, slug: str, pk: int):
         Decision.objects.select_related("candidate__user", "opened_by"), pk=pk, platform=platform
     )
     user = request.user
-    my_vote = (
-        decision.votes.filter(user=user).first() if user.is_authenticated else None
+    my_vote = decision.votes.filter(user=user).first() if user.is_authenticated else None
+    form = VoteForm(
+        request.POST or None,
+        initial={
+            "choice": my_vote.choice if my_vote else None,
+            "reason": my_vote.reason if my_vote else "",
+        },
     )
-    form = VoteForm(request.POST or None, initial={"choice": my_vote.choice if my_vote else None,
-                                                   "reason": my_vote.reason if my_vote else ""})
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -332,16 +402,27 @@ def decision_detail(request, slug: str, pk: int):
                 messages.error(request, " ".join(exc.messages))
             return redirect(decision.get_absolute_url())
         if form.is_valid():
-            if run_service(form, decisions.vote_cast, decision=decision, user=user,
-                           **form.cleaned_data):
-                messages.success(request, _("Your vote was recorded. You can change it until the close."))
+            if run_service(
+                form, decisions.vote_cast, decision=decision, user=user, **form.cleaned_data
+            ):
+                messages.success(
+                    request, _("Your vote was recorded. You can change it until the close.")
+                )
                 return redirect(decision.get_absolute_url())
     objections = decision.votes.filter(choice=Vote.Choice.OBJECT).select_related("user")
-    return render(request, "platforms/decision_detail.html", {
-        "platform": platform, "decision": decision, "form": form, "my_vote": my_vote,
-        "can_vote": permissions.can_vote(user, decision),
-        "can_close": decision.status == Decision.Status.OPEN and user.is_authenticated
-        and permissions.can_close_decision(user, decision),
-        "tally": decisions.decision_tally(decision) if decision.status == "open" else None,
-        "objections": objections,
-    })
+    return render(
+        request,
+        "platforms/decision_detail.html",
+        {
+            "platform": platform,
+            "decision": decision,
+            "form": form,
+            "my_vote": my_vote,
+            "can_vote": permissions.can_vote(user, decision),
+            "can_close": decision.status == Decision.Status.OPEN
+            and user.is_authenticated
+            and permissions.can_close_decision(user, decision),
+            "tally": decisions.decision_tally(decision) if decision.status == "open" else None,
+            "objections": objections,
+        },
+    )

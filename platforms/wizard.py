@@ -81,11 +81,17 @@ def register_step(request, slug: str, step: str):
         raise Http404
     if step == "basics":
         form = BasicsForm(
-            request.POST or None, initial={"name": platform.name, "territory": platform.territory_id}
+            request.POST or None,
+            initial={"name": platform.name, "territory": platform.territory_id},
         )
         if request.method == "POST" and form.is_valid():
-            if run_service(form, registration.registration_update, platform=platform,
-                           user=request.user, **form.cleaned_data):
+            if run_service(
+                form,
+                registration.registration_update,
+                platform=platform,
+                user=request.user,
+                **form.cleaned_data,
+            ):
                 return _next(platform, step)
         return _render(request, step, {"form": form, "platform": platform})
     if step == "aims":
@@ -98,22 +104,37 @@ def register_step(request, slug: str, step: str):
             },
         )
         if request.method == "POST" and form.is_valid():
-            if run_service(form, registration.registration_update, platform=platform,
-                           user=request.user, **form.cleaned_data):
+            if run_service(
+                form,
+                registration.registration_update,
+                platform=platform,
+                user=request.user,
+                **form.cleaned_data,
+            ):
                 return _next(platform, step)
         return _render(request, step, {"form": form, "platform": platform})
     contacts = platform.contacts.select_related("user")
     if step == "group":
         form = InitiativeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if run_service(form, registration.initiative_add, platform=platform,
-                           user=request.user, **form.cleaned_data):
+            if run_service(
+                form,
+                registration.initiative_add,
+                platform=platform,
+                user=request.user,
+                **form.cleaned_data,
+            ):
                 messages.success(request, _("Added to the initiative group."))
                 return redirect("platforms:register_step", slug=platform.slug, step="group")
         return _render(
-            request, step,
-            {"form": form, "platform": platform, "contacts": contacts,
-             "minimum": registration.MIN_INITIATIVE_GROUP},
+            request,
+            step,
+            {
+                "form": form,
+                "platform": platform,
+                "contacts": contacts,
+                "minimum": registration.MIN_INITIATIVE_GROUP,
+            },
         )
     # review
     errors = []
@@ -129,9 +150,14 @@ def register_step(request, slug: str, step: str):
             )
             return redirect(platform.get_absolute_url())
     return _render(
-        request, step,
-        {"platform": platform, "contacts": contacts, "errors": errors,
-         "minimum": registration.MIN_INITIATIVE_GROUP},
+        request,
+        step,
+        {
+            "platform": platform,
+            "contacts": contacts,
+            "errors": errors,
+            "minimum": registration.MIN_INITIATIVE_GROUP,
+        },
     )
 
 
@@ -145,5 +171,3 @@ def register_remove_contact(request, slug: str, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect(reverse("platforms:register_step", kwargs={"slug": slug, "step": "group"}))
-
-

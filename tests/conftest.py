@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from platforms.models import Party, PoliceUnit, Role
+from platforms.models import Party, PoliceUnit, Role, Territory
 from platforms.services import liaison_assign, membership_grant
 from tests.factories import PlatformFactory, PoliceUnitFactory, UserFactory
 
@@ -87,7 +87,10 @@ def leo(local_unit):
 def lena(db):
     """A liaison officer of another, unrelated unit."""
     user = UserFactory()
-    liaison_assign(user=user, unit=PoliceUnitFactory(name="Other police"))
+    other = PoliceUnitFactory(
+        name="Batken police", territory=Territory.objects.get(code="KG-B-BATKEN")
+    )
+    liaison_assign(user=user, unit=other)
     return user
 
 
