@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("forums.urls")),
     path("platforms/", include("platforms.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,426 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from platforms.models import Decision, Platform, PoliceUnit, Territory, ThematicGroup
+
+
+class Category(models.TextChoices):
+    YOUTH = "youth", _("youth")
+    DOMESTIC = "domestic", _("domestic conflict")
+    INTERETHNIC = "interethnic", _("inter-ethnic tension")
+    EXTREMISM = "extremism", _("extremism prevention")
+    ROAD = "road", _("road safety")
+    SCHOOL = "school", _("school extortion")
+    PATROL = "patrol", _("patrolling")
+    OTHER = "other", _("other")
+
+
+class ProposalQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(state=Proposal.State.DRAFT)
+
+    def overdue(self, on=None):
+        """Addressed proposals past their response date with no published answer yet."""
+        on = on or timezone.localdate()
+        return self.filter(response_due__lt=on, first_response_at__isnull=True).exclude(
+            state__in=Proposal.FINAL_STATES + (Proposal.State.DRAFT,)
+        )
+
+
+class Proposal(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ON_AGENDA = "on_agenda", _("on the agenda")
+        ADOPTED = "adopted", _("adopted")
+        REJECTED = "rejected", _("rejected")
+        ESCALATED = "escalated", _("escalated, awaiting registration")
+        REGISTERED = "registered", _("registered at the upper platform")
+        RESOLVED = "resolved", _("closed: resolved")
+        WITHDRAWN = "withdrawn", _("closed: withdrawn")
+        DUPLICATE = "duplicate", _("closed: duplicate")
+
+    FINAL_STATES = (State.RESOLVED, State.WITHDRAWN, State.DUPLICATE, State.REJECTED)
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=20000)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    origin = models.ForeignKey(
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="raised_proposals",
+        verbose_name=_("raised at"),
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("now at")
+    )
+    group = models.ForeignKey(
+        ThematicGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("thematic group"),
+    )
+    police_unit = models.ForeignKey(
+        PoliceUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("police unit addressed"),
+    )
+    lsg_territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("local self-government addressed"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    on_behalf_of = models.CharField(
+        _("made by (recorded on behalf of)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for an anonymous citizen."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    protect_author = models.BooleanField(
+        _("show my name to no one but the secretariat"), default=False
+    )
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned liaison officer"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    response_due = models.DateField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_marked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["platform", "state"], name="proposal_platform_state"),
+            models.Index(fields=["police_unit", "state"], name="proposal_unit_state"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forums:proposal", kwargs={"pk": self.pk})
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.response_due
+            and self.first_response_at is None
+            and self.state not in self.FINAL_STATES + (self.State.DRAFT,)
+            and self.response_due < timezone.localdate()
+        )
+
+
+class ProposalEvent(models.Model):
+    """The proposal's timeline: append-only, one row per state change, escalation or response."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("draft created")
+        SUBMITTED = "submitted", _("submitted")
+        RECORDED = "recorded", _("recorded by the secretariat")
+        AGENDA = "agenda", _("put on the agenda")
+        VOTE = "vote", _("vote opened")
+        DECIDED = "decided", _("decided")
+        ESCALATED = "escalated", _("escalated")
+        REGISTERED = "registered", _("registered")
+        RETURNED = "returned", _("returned")
+        RESPONSE = "response", _("response published")
+        ASSIGNED = "assigned", _("assigned to a liaison officer")
+        OVERDUE = "overdue", _("response overdue")
+        MERGED = "merged", _("merged")
+        CLOSED = "closed", _("closed")
+        MEETING = "meeting", _("discussed at a meeting")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    old_state = models.CharField(max_length=16, blank=True)
+    new_state = models.CharField(max_length=16, blank=True)
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=32, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["proposal", "at"], name="proposal_event_timeline")]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Proposal events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Proposal events are append-only.")
+
+
+class Escalation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting registration")
+        REGISTERED = "registered", _("registered")
+        RETURNED = "returned", _("returned")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="escalations")
+    from_platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="+")
+    to_platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="incoming_escalations"
+    )
+    note = models.TextField(_("note"), blank=True, max_length=5000)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["escalated_at", "pk"]
+        constraints = [
+            # two secretaries registering at once cannot produce the same number
+            models.UniqueConstraint(
+                fields=["to_platform", "year", "sequence"], name="one_registration_number"
+            ),
+            # a proposal waits at most at one upper platform at a time
+            models.UniqueConstraint(
+                fields=["proposal"], condition=Q(status="pending"), name="one_pending_escalation"
+            ),
+        ]
+
+    def __str__(self):
+        return self.registration_number or f"{self.proposal_id} → {self.to_platform_id}"
+
+    @property
+    def registration_number(self) -> str:
+        if self.sequence is None:
+            return ""
+        return f"{self.to_platform_id}-{self.year}-{self.sequence:04d}"
+
+
+class Supporter(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supporters")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="one_support_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} supports {self.proposal_id}"
+
+
+ALLOWED_UPLOADS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def attachment_path(instance, filename):
+    return f"proposals/{instance.proposal_id}/{timezone.now():%Y%m%d%H%M%S}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name
+
+
+class PoliceResponse(models.Model):
+    class Status(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        EVALUATING = "evaluating", _("evaluating")
+        ACCEPTED = "accepted", _("accepted")
+        PARTIAL = "partial", _("partially accepted")
+        DECLINED = "declined", _("declined with reasons")
+        NOT_COMPETENT = "not_competent", _("not within our competence")
+        IN_PROGRESS = "in_progress", _("in progress")
+        IMPLEMENTED = "implemented", _("implemented")
+
+    class Responder(models.TextChoices):
+        POLICE = "police", _("police")
+        LSG = "lsg", _("local self-government")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="responses")
+    responder = models.CharField(max_length=8, choices=Responder.choices, default=Responder.POLICE)
+    unit = models.ForeignKey(
+        PoliceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    text = models.TextField(_("answer"), max_length=10000)
+    referral = models.CharField(
+        _("the body that is competent"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required when the matter is not within your competence."),
+    )
+    next_due = models.DateField(_("date of the next step"), null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.status}"
+
+
+class ResponseTemplate(models.Model):
+    unit = models.ForeignKey(
+        PoliceUnit, on_delete=models.CASCADE, related_name="response_templates"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=PoliceResponse.Status.choices)
+    text = models.TextField(_("answer"), max_length=10000)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:40]
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("general meeting")
+        GROUP = "group", _("thematic group meeting")
+        JOINT = "joint", _("joint meeting of several platforms")
+        SEMINAR = "seminar", _("seminar")
+        POLICE_REPORT = "police_report", _("police reporting meeting")
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="meetings")
+    guests = models.ManyToManyField(
+        Platform, blank=True, related_name="joint_meetings", verbose_name=_("joint with")
+    )
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    group = models.ForeignKey(
+        ThematicGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
+    )
+    minutes = models.TextField(_("minutes"), blank=True, max_length=50000)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forums:meeting", kwargs={"pk": self.pk})
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="agenda_items"
+    )
+    title = models.CharField(_("item"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "proposal"],
+                condition=Q(proposal__isnull=False),
+                name="proposal_once_per_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,151 @@
+"""One check per action on proposals, responses, comments and meetings."""
+
+from django.db.models import QuerySet
+
+from forums.models import Escalation, Proposal
+from platforms import permissions as platform_perms
+from platforms.models import LiaisonOfficer, Membership, Party, Platform, PoliceUnit
+
+LSG_PARTIES = (Party.LSG, Party.LOCAL_ADMIN)
+
+
+def can_view_proposal(user, proposal: Proposal) -> bool:
+    """Submitted proposals are public; a draft only to its author."""
+    if proposal.state != Proposal.State.DRAFT:
+        return True
+    return user.is_authenticated and proposal.author_id == user.pk
+
+
+def can_create_proposal(user, platform: Platform) -> bool:
+    """Members submit proposals on their platform."""
+    return platform_perms.can_participate(user, platform)
+
+
+def can_record_proposal(user, platform: Platform) -> bool:
+    """The secretariat records proposals made on paper or aloud, for a citizen."""
+    return platform.is_public and platform_perms.can_act_as_secretariat(user, platform)
+
+
+def can_edit_draft(user, proposal: Proposal) -> bool:
+    return (
+        user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.state == Proposal.State.DRAFT
+    )
+
+
+def can_manage_proposal(user, proposal: Proposal) -> bool:
+    """The secretariat of the platform where the proposal now sits moves it on."""
+    return platform_perms.can_act_as_secretariat(user, proposal.platform)
+
+
+def can_register_escalation(user, escalation: Escalation) -> bool:
+    """Only the secretariat of the platform it was escalated to registers or returns it."""
+    return platform_perms.can_act_as_secretariat(user, escalation.to_platform)
+
+
+def can_see_author(user, proposal: Proposal) -> bool:
+    """A protected author's name is for the secretariat only: not police, not the public."""
+    if not proposal.protect_author:
+        return True
+    if not user.is_authenticated:
+        return False
+    if proposal.author_id == user.pk:
+        return True
+    return platform_perms.can_act_as_secretariat(
+        user, proposal.platform
+    ) or platform_perms.can_act_as_secretariat(user, proposal.origin)
+
+
+def can_respond_police(user, proposal: Proposal) -> bool:
+    """A liaison officer of the addressed unit, or of a unit above it, answers."""
+    if proposal.police_unit_id is None or proposal.state == Proposal.State.DRAFT:
+        return False
+    return platform_perms.can_respond_for_unit(user, proposal.police_unit)
+
+
+def lsg_responders(proposal: Proposal) -> QuerySet:
+    """Local self-government members of the addressed territory (and its district council)."""
+    from accounts.models import User
+
+    if proposal.lsg_territory_id is None:
+        return User.objects.none()
+    territory = proposal.lsg_territory
+    council_t = territory.council_territory()
+    ids = [territory.pk] + ([council_t.pk] if council_t else [])
+    return User.objects.filter(
+        memberships__in=Membership.objects.current().filter(
+            party__in=LSG_PARTIES, platform__territory_id__in=ids
+        )
+    ).distinct()
+
+
+def can_respond_lsg(user, proposal: Proposal) -> bool:
+    if not user.is_authenticated or proposal.state == Proposal.State.DRAFT:
+        return False
+    return lsg_responders(proposal).filter(pk=user.pk).exists()
+
+
+def can_assign(user, proposal: Proposal) -> bool:
+    """The head of the addressed unit, or of a unit above it, assigns a liaison officer."""
+    if not user.is_authenticated or proposal.police_unit_id is None:
+        return False
+    unit = proposal.police_unit
+    return LiaisonOfficer.objects.filter(
+        user=user,
+        active=True,
+        position=LiaisonOfficer.Position.HEAD,
+        unit_id__in=[*unit.ancestor_ids(), unit.pk],
+    ).exists()
+
+
+def can_comment(user, proposal: Proposal) -> bool:
+    """Members of the platforms the proposal belongs to comment on it."""
+    if proposal.state == Proposal.State.DRAFT:
+        return False
+    return platform_perms.can_participate(user, proposal.platform) or (
+        proposal.origin_id != proposal.platform_id
+        and platform_perms.can_participate(user, proposal.origin)
+    )
+
+
+def can_moderate_comments(user, proposal: Proposal) -> bool:
+    return platform_perms.can_moderate(user, proposal.platform)
+
+
+def can_support(user, proposal: Proposal) -> bool:
+    """Any registered citizen supports a public, open proposal."""
+    return user.is_authenticated and proposal.state not in Proposal.FINAL_STATES + (
+        Proposal.State.DRAFT,
+    )
+
+
+def can_withdraw(user, proposal: Proposal) -> bool:
+    return (
+        user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.state not in Proposal.FINAL_STATES
+    )
+
+
+def can_manage_meetings(user, platform: Platform) -> bool:
+    return platform_perms.can_act_as_secretariat(user, platform)
+
+
+def liaison_queue(user) -> QuerySet[Proposal]:
+    """Open proposals addressed to the units the user answers for."""
+    units = platform_perms.units_user_responds_for(user)
+    return (
+        Proposal.objects.public()
+        .filter(police_unit__in=units)
+        .exclude(state__in=Proposal.FINAL_STATES)
+    )
+
+
+def assignable_officers(unit: PoliceUnit) -> QuerySet:
+    from accounts.models import User
+
+    return User.objects.filter(
+        liaison_posts__active=True,
+        liaison_posts__unit__in=PoliceUnit.objects.below(unit),
+    ).distinct()

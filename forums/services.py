@@ -1,0 +1,861 @@
+"""Write services for proposals: each atomic, permission-checked, and on the timeline."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import notify
+from forums import permissions
+from forums.models import (
+    ALLOWED_UPLOADS,
+    MAX_UPLOAD_BYTES,
+    AgendaItem,
+    Attachment,
+    Comment,
+    Escalation,
+    Meeting,
+    PoliceResponse,
+    Proposal,
+    ProposalEvent,
+    Supporter,
+)
+from platforms.decisions import decision_close, decision_open
+from platforms.models import Decision, Matter, Membership, Platform, Role
+
+S = Proposal.State
+REMINDER_DAYS = 3
+
+# Which states each manual transition starts from.
+TRANSITIONS = {
+    "submit": (S.DRAFT,),
+    "agenda": (S.SUBMITTED, S.REGISTERED),
+    "vote": (S.SUBMITTED, S.REGISTERED, S.ON_AGENDA),
+    "decide": (S.ON_AGENDA,),
+    "escalate": (S.ADOPTED,),
+    "register": (S.ESCALATED,),
+    "close": (S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
+    "withdraw": (S.DRAFT, S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
+    "merge": (S.SUBMITTED, S.ON_AGENDA, S.REGISTERED, S.ADOPTED),
+}
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("platform", "origin")
+        .get(pk=proposal.pk)
+    )
+
+
+def _require_state(proposal: Proposal, action: str) -> None:
+    if proposal.state not in TRANSITIONS[action]:
+        raise ValidationError(
+            _("Not possible while the proposal is %(state)s.")
+            % {"state": proposal.get_state_display()}
+        )
+
+
+def event_add(
+    *,
+    proposal: Proposal,
+    kind: str,
+    actor: User | None,
+    role: str,
+    old: str = "",
+    note: str = "",
+    platform: Platform | None = None,
+) -> ProposalEvent:
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=kind,
+        old_state=old,
+        new_state=proposal.state,
+        platform=platform or proposal.platform,
+        actor=actor,
+        actor_role=role,
+        note=note,
+    )
+
+
+def _set_state(proposal: Proposal, new: str, *, fields=()) -> str:
+    old = proposal.state
+    proposal.state = new
+    proposal.save(update_fields=["state", *fields])
+    return old
+
+
+def secretariat_users(platform: Platform):
+    return User.objects.filter(
+        memberships__in=Membership.objects.current().filter(
+            platform=platform, role=Role.SECRETARIAT
+        )
+    ).distinct()
+
+
+def unit_officers(proposal: Proposal):
+    if proposal.police_unit_id is None:
+        return User.objects.none()
+    unit = proposal.police_unit
+    return User.objects.filter(
+        liaison_posts__active=True, liaison_posts__unit_id__in=[*unit.ancestor_ids(), unit.pk]
+    ).distinct()
+
+
+def _clean_fields(*, title: str, body: str, category: str) -> dict:
+    from forums.models import Category
+
+    errors = {}
+    title, body = (title or "").strip(), (body or "").strip()
+    if not title:
+        errors["title"] = _("Give the proposal a title.")
+    elif len(title) > 200:
+        errors["title"] = _("Keep the title under 200 characters.")
+    if not body:
+        errors["body"] = _("Describe the proposal.")
+    if category not in Category.values:
+        errors["category"] = _("Choose a category.")
+    if errors:
+        raise ValidationError(errors)
+    return {"title": title, "body": body, "category": category}
+
+
+def _check_addressees(platform: Platform, group, police_unit, lsg_territory) -> None:
+    if group is not None and group.platform_id != platform.pk:
+        raise ValidationError({"group": _("Choose a thematic group of this platform.")})
+
+
+def _submitted(proposal: Proposal) -> None:
+    proposal.submitted_at = timezone.now()
+    if proposal.police_unit_id or proposal.lsg_territory_id:
+        proposal.response_due = timezone.localdate() + timedelta(
+            days=proposal.platform.response_days
+        )
+
+
+def _notify_submitted(proposal: Proposal) -> None:
+    # never the author's name: a protected author must not leak through a notification
+    title = _("New proposal on %(platform)s: %(title)s") % {
+        "platform": proposal.platform.name,
+        "title": proposal.title,
+    }
+    users = (
+        set(secretariat_users(proposal.platform))
+        | set(unit_officers(proposal))
+        | set(permissions.lsg_responders(proposal))
+    )
+    users.discard(proposal.author)
+    notify(
+        users=list(users), verb="proposal.submitted", title=title, url=proposal.get_absolute_url()
+    )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    platform: Platform,
+    author: User,
+    title: str,
+    body: str,
+    category: str,
+    group=None,
+    police_unit=None,
+    lsg_territory=None,
+    protect_author: bool = False,
+    submit: bool = False,
+) -> Proposal:
+    """A member writes a proposal: a private draft, or submitted at once."""
+    if not permissions.can_create_proposal(author, platform):
+        raise PermissionDenied(_("Only members of this platform submit proposals."))
+    fields = _clean_fields(title=title, body=body, category=category)
+    _check_addressees(platform, group, police_unit, lsg_territory)
+    proposal = Proposal.objects.create(
+        **fields,
+        origin=platform,
+        platform=platform,
+        group=group,
+        police_unit=police_unit,
+        lsg_territory=lsg_territory,
+        author=author,
+        protect_author=protect_author,
+    )
+    event_add(proposal=proposal, kind=ProposalEvent.Kind.CREATED, actor=author, role="member")
+    if submit:
+        proposal_submit(proposal=proposal, actor=author)
+        proposal.refresh_from_db()
+    return proposal
+
+
+@transaction.atomic
+def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Proposal:
+    proposal = _locked(proposal)
+    if not permissions.can_edit_draft(actor, proposal):
+        raise PermissionDenied(_("Only the author edits a draft."))
+    cleaned = _clean_fields(
+        title=fields.get("title", proposal.title),
+        body=fields.get("body", proposal.body),
+        category=fields.get("category", proposal.category),
+    )
+    _check_addressees(proposal.platform, fields.get("group"), None, None)
+    for key in ("group", "police_unit", "lsg_territory", "protect_author"):
+        if key in fields:
+            setattr(proposal, key, fields[key])
+    for key, value in cleaned.items():
+        setattr(proposal, key, value)
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
+    """The author submits a draft: it becomes public and its deadline starts."""
+    proposal = _locked(proposal)
+    if proposal.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author submits a draft."))
+    _require_state(proposal, "submit")
+    _submitted(proposal)
+    old = _set_state(proposal, S.SUBMITTED, fields=["submitted_at", "response_due"])
+    event_add(
+        proposal=proposal, kind=ProposalEvent.Kind.SUBMITTED, actor=actor, role="member", old=old
+    )
+    _notify_submitted(proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_record(
+    *,
+    platform: Platform,
+    actor: User,
+    title: str,
+    body: str,
+    category: str,
+    on_behalf_of: str = "",
+    group=None,
+    police_unit=None,
+    lsg_territory=None,
+) -> Proposal:
+    """The secretariat records a proposal made on paper or aloud (named or anonymous)."""
+    if not permissions.can_record_proposal(actor, platform):
+        raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
+    fields = _clean_fields(title=title, body=body, category=category)
+    _check_addressees(platform, group, police_unit, lsg_territory)
+    proposal = Proposal(
+        **fields,
+        origin=platform,
+        platform=platform,
+        group=group,
+        police_unit=police_unit,
+        lsg_territory=lsg_territory,
+        on_behalf_of=(on_behalf_of or "").strip()[:200],
+        recorded_by=actor,
+        state=S.SUBMITTED,
+    )
+    _submitted(proposal)
+    proposal.save()
+    event_add(proposal=proposal, kind=ProposalEvent.Kind.RECORDED, actor=actor, role="secretariat")
+    _notify_submitted(proposal)
+    return proposal
+
+
+def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
+    """Attach an image or PDF: extension, declared type, magic bytes and size are checked."""
+    if proposal.author_id != actor.pk and not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the author or the secretariat adds attachments."))
+    name = upload.name or "file"
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ALLOWED_UPLOADS:
+        raise ValidationError({"attachment": _("Only JPEG, PNG and PDF files are accepted.")})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"attachment": _("Files must be under 5 MB.")})
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = {
+        "image/jpeg": (b"\xff\xd8\xff",),
+        "image/png": (b"\x89PNG\r\n\x1a\n",),
+        "application/pdf": (b"%PDF",),
+    }
+    content_type = ALLOWED_UPLOADS[ext]
+    if not head.startswith(signatures[content_type]):
+        raise ValidationError({"attachment": _("The file's content does not match its type.")})
+    return Attachment.objects.create(
+        proposal=proposal, file=upload, name=name[:200], content_type=content_type, size=upload.size
+    )
+
+
+@transaction.atomic
+def proposal_put_on_agenda(
+    *, proposal: Proposal, actor: User, meeting: Meeting | None = None
+) -> Proposal:
+    """The secretariat puts a proposal on the agenda (of a meeting, if given)."""
+    proposal = _locked(proposal)
+    if not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the secretariat manages the agenda."))
+    _require_state(proposal, "agenda")
+    if meeting is not None:
+        if meeting.platform_id != proposal.platform_id:
+            raise ValidationError(_("Choose a meeting of the platform where the proposal is."))
+        AgendaItem.objects.get_or_create(
+            meeting=meeting, proposal=proposal, defaults={"title": proposal.title[:200]}
+        )
+    old = _set_state(proposal, S.ON_AGENDA)
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.AGENDA,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=meeting.title if meeting else "",
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_open_vote(*, proposal: Proposal, actor: User, closes_at=None) -> Decision:
+    """Open an online decision on the proposal under the platform's rule for proposals."""
+    proposal = _locked(proposal)
+    if not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the secretariat opens a decision."))
+    _require_state(proposal, "vote")
+    if proposal.decision_id and proposal.decision.status == Decision.Status.OPEN:
+        raise ValidationError(_("A decision on this proposal is already open."))
+    decision = decision_open(
+        platform=proposal.platform,
+        actor=actor,
+        matter=Matter.PROPOSAL,
+        title=proposal.title[:200],
+        description=proposal.body[:10000],
+        closes_at=closes_at,
+    )
+    proposal.decision = decision
+    old = _set_state(proposal, S.ON_AGENDA, fields=["decision"])
+    event_add(
+        proposal=proposal, kind=ProposalEvent.Kind.VOTE, actor=actor, role="secretariat", old=old
+    )
+    return decision
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: Proposal, actor: User | None, check: bool = True) -> Proposal:
+    """Close the proposal's decision and move it to adopted or rejected by the outcome."""
+    proposal = _locked(proposal)
+    if check and not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the secretariat closes the decision."))
+    _require_state(proposal, "decide")
+    if proposal.decision_id is None:
+        raise ValidationError(_("Open a decision first."))
+    decision = proposal.decision
+    if decision.status == Decision.Status.OPEN:
+        decision = decision_close(decision=decision, actor=actor, check=False)
+    note = _("yes %(y)d, no %(n)d, abstain %(a)d, objections %(o)d, of %(e)d members") % {
+        "y": decision.yes,
+        "n": decision.no,
+        "a": decision.abstain,
+        "o": decision.objections,
+        "e": decision.eligible,
+    }
+    if decision.outcome == Decision.Outcome.NO_QUORUM:
+        event_add(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.DECIDED,
+            actor=actor,
+            role="secretariat",
+            old=proposal.state,
+            note=_("No quorum: %(tally)s") % {"tally": note},
+        )
+        return proposal
+    new = S.ADOPTED if decision.outcome == Decision.Outcome.ADOPTED else S.REJECTED
+    old = _set_state(proposal, new)
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.DECIDED,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=note,
+    )
+    if proposal.author_id:
+        notify(
+            users=[proposal.author],
+            verb="proposal.decided",
+            title=_("Your proposal was %(state)s") % {"state": proposal.get_state_display()},
+            url=proposal.get_absolute_url(),
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_escalate(*, proposal: Proposal, actor: User, note: str = "") -> Escalation:
+    """The secretariat sends an adopted proposal up to the parent platform, with a note."""
+    proposal = _locked(proposal)
+    if not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the secretariat escalates proposals."))
+    if proposal.state != S.ADOPTED:
+        raise ValidationError(_("Only an adopted proposal can be escalated."))
+    upper = proposal.platform.parent
+    if upper is None:
+        raise ValidationError(_("The national council has no platform above it."))
+    try:
+        with transaction.atomic():
+            escalation = Escalation.objects.create(
+                proposal=proposal,
+                from_platform=proposal.platform,
+                to_platform=upper,
+                note=(note or "").strip(),
+                escalated_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This proposal is already waiting at the upper platform.")) from exc
+    old = _set_state(proposal, S.ESCALATED)
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.ESCALATED,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=escalation.note,
+    )
+    notify(
+        users=list(secretariat_users(upper)),
+        verb="proposal.escalated",
+        title=_("Escalated to %(platform)s: %(title)s")
+        % {"platform": upper.name, "title": proposal.title},
+        body=escalation.note,
+        url=proposal.get_absolute_url(),
+    )
+    return escalation
+
+
+def _pending_escalation(proposal: Proposal) -> Escalation:
+    escalation = (
+        Escalation.objects.select_for_update()
+        .select_related("to_platform", "from_platform")
+        .filter(proposal=proposal, status=Escalation.Status.PENDING)
+        .first()
+    )
+    if escalation is None:
+        raise ValidationError(_("This proposal is not waiting for registration."))
+    return escalation
+
+
+@transaction.atomic
+def proposal_register(*, proposal: Proposal, actor: User, platform: Platform) -> Escalation:
+    """The upper secretariat registers an escalated proposal under a number per platform and year."""
+    proposal = _locked(proposal)
+    escalation = _pending_escalation(proposal)
+    if escalation.to_platform_id != platform.pk:
+        raise ValidationError(_("This proposal was escalated to another platform."))
+    if not permissions.can_register_escalation(actor, escalation):
+        raise PermissionDenied(_("Only the secretariat of the upper platform registers it."))
+    # the platform row lock serialises numbering; the unique constraint is the backstop
+    Platform.objects.select_for_update().get(pk=platform.pk)
+    year = timezone.localdate().year
+    last = Escalation.objects.filter(to_platform=platform, year=year).aggregate(m=Max("sequence"))[
+        "m"
+    ]
+    escalation.year, escalation.sequence = year, (last or 0) + 1
+    escalation.status = Escalation.Status.REGISTERED
+    escalation.registered_by, escalation.decided_at = actor, timezone.now()
+    escalation.save()
+    proposal.platform = platform
+    old = _set_state(proposal, S.REGISTERED, fields=["platform"])
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.REGISTERED,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=escalation.registration_number,
+    )
+    notify(
+        users=list(secretariat_users(escalation.from_platform))
+        + ([proposal.author] if proposal.author else []),
+        verb="proposal.registered",
+        title=_("Registered at %(platform)s under %(number)s")
+        % {"platform": platform.name, "number": escalation.registration_number},
+        url=proposal.get_absolute_url(),
+    )
+    return escalation
+
+
+@transaction.atomic
+def proposal_return(
+    *, proposal: Proposal, actor: User, platform: Platform, reason: str
+) -> Escalation:
+    """The upper secretariat returns an escalated proposal to the lower platform, with reasons."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reasons for returning it.")})
+    proposal = _locked(proposal)
+    escalation = _pending_escalation(proposal)
+    if escalation.to_platform_id != platform.pk:
+        raise ValidationError(_("This proposal was escalated to another platform."))
+    if not permissions.can_register_escalation(actor, escalation):
+        raise PermissionDenied(_("Only the secretariat of the upper platform returns it."))
+    escalation.status = Escalation.Status.RETURNED
+    escalation.return_reason, escalation.decided_at = reason, timezone.now()
+    escalation.save(update_fields=["status", "return_reason", "decided_at"])
+    old = _set_state(proposal, S.ADOPTED)
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.RETURNED,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=reason,
+        platform=platform,
+    )
+    notify(
+        users=list(secretariat_users(escalation.from_platform)),
+        verb="proposal.returned",
+        title=_("Returned by %(platform)s: %(title)s")
+        % {"platform": platform.name, "title": proposal.title},
+        body=reason,
+        url=proposal.get_absolute_url(),
+    )
+    return escalation
+
+
+@transaction.atomic
+def proposal_close(*, proposal: Proposal, actor: User, resolution: str, note: str = "") -> Proposal:
+    """Close as resolved (secretariat) or withdrawn (author or secretariat)."""
+    proposal = _locked(proposal)
+    if resolution == S.WITHDRAWN:
+        if not (
+            permissions.can_withdraw(actor, proposal)
+            or permissions.can_manage_proposal(actor, proposal)
+        ):
+            raise PermissionDenied(_("Only the author or the secretariat withdraws a proposal."))
+        _require_state(proposal, "withdraw")
+        role = "author" if proposal.author_id == actor.pk else "secretariat"
+    elif resolution == S.RESOLVED:
+        if not permissions.can_manage_proposal(actor, proposal):
+            raise PermissionDenied(_("Only the secretariat closes a proposal."))
+        _require_state(proposal, "close")
+        role = "secretariat"
+    else:
+        raise ValidationError(_("Unknown resolution."))
+    old = _set_state(proposal, resolution)
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.CLOSED,
+        actor=actor,
+        role=role,
+        old=old,
+        note=(note or "").strip(),
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_merge(*, duplicate: Proposal, into: Proposal, actor: User) -> Proposal:
+    """Mark a proposal as a duplicate of another; histories stay, supporters move over."""
+    duplicate, into = _locked(duplicate), _locked(into)
+    if duplicate.pk == into.pk:
+        raise ValidationError(_("A proposal cannot duplicate itself."))
+    if not (
+        permissions.can_manage_proposal(actor, duplicate)
+        and permissions.can_manage_proposal(actor, into)
+    ):
+        raise PermissionDenied(_("Only the secretariat of both proposals merges them."))
+    _require_state(duplicate, "merge")
+    if into.state in Proposal.FINAL_STATES:
+        raise ValidationError(_("Merge into an open proposal."))
+    moved = 0
+    for supporter_id in duplicate.supporters.values_list("user_id", flat=True):
+        _supporter, created = Supporter.objects.get_or_create(proposal=into, user_id=supporter_id)
+        moved += created
+    if duplicate.author_id:
+        _supporter, created = Supporter.objects.get_or_create(
+            proposal=into, user_id=duplicate.author_id
+        )
+        moved += created
+    duplicate.duplicate_of = into
+    old = _set_state(duplicate, S.DUPLICATE, fields=["duplicate_of"])
+    event_add(
+        proposal=duplicate,
+        kind=ProposalEvent.Kind.MERGED,
+        actor=actor,
+        role="secretariat",
+        old=old,
+        note=_("Duplicate of #%(pk)d %(title)s") % {"pk": into.pk, "title": into.title},
+    )
+    event_add(
+        proposal=into,
+        kind=ProposalEvent.Kind.MERGED,
+        actor=actor,
+        role="secretariat",
+        old=into.state,
+        note=_("Merged #%(pk)d %(title)s; %(n)d supporters added")
+        % {"pk": duplicate.pk, "title": duplicate.title, "n": moved},
+    )
+    return into
+
+
+def proposal_support(*, proposal: Proposal, user: User) -> bool:
+    """Support a proposal once; returns False when the user already supports it."""
+    if not permissions.can_support(user, proposal):
+        raise PermissionDenied(_("Sign in to support an open proposal."))
+    _supporter, created = Supporter.objects.get_or_create(proposal=proposal, user=user)
+    return created
+
+
+@transaction.atomic
+def proposal_assign(*, proposal: Proposal, actor: User, officer: User) -> Proposal:
+    """The head of the unit assigns the proposal to one of its liaison officers."""
+    proposal = _locked(proposal)
+    if not permissions.can_assign(actor, proposal):
+        raise PermissionDenied(_("Only the head of the unit assigns proposals."))
+    if not permissions.assignable_officers(proposal.police_unit).filter(pk=officer.pk).exists():
+        raise ValidationError({"officer": _("Choose a liaison officer of this unit.")})
+    proposal.assigned_officer = officer
+    proposal.save(update_fields=["assigned_officer"])
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.ASSIGNED,
+        actor=actor,
+        role="police",
+        old=proposal.state,
+        note=officer.public_name,
+    )
+    notify(
+        users=[officer],
+        verb="proposal.assigned",
+        title=_("Assigned to you: %(title)s") % {"title": proposal.title},
+        url=proposal.get_absolute_url(),
+    )
+    return proposal
+
+
+@transaction.atomic
+def response_log(
+    *,
+    proposal: Proposal,
+    actor: User,
+    status: str,
+    text: str,
+    responder: str = PoliceResponse.Responder.POLICE,
+    referral: str = "",
+    next_due: date | None = None,
+    publish: bool = True,
+) -> PoliceResponse:
+    """A liaison officer (or local self-government) answers; drafts are published later."""
+    proposal = _locked(proposal)
+    if responder == PoliceResponse.Responder.POLICE:
+        if not permissions.can_respond_police(actor, proposal):
+            raise PermissionDenied(_("Only liaison officers of the addressed unit answer for it."))
+        unit = proposal.police_unit
+    else:
+        if not permissions.can_respond_lsg(actor, proposal):
+            raise PermissionDenied(_("Only the addressed local self-government answers for it."))
+        unit = None
+    errors = {}
+    text = (text or "").strip()
+    if status not in PoliceResponse.Status.values:
+        errors["status"] = _("Choose a status.")
+    if not text:
+        errors["text"] = _("Write the answer.")
+    if status == PoliceResponse.Status.NOT_COMPETENT and not (referral or "").strip():
+        errors["referral"] = _("Name the body that is competent.")
+    if status == PoliceResponse.Status.DECLINED and len(text) < 20:
+        errors["text"] = _("A decline needs its reasons.")
+    if next_due is not None and next_due < timezone.localdate():
+        errors["next_due"] = _("The next step cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    response = PoliceResponse.objects.create(
+        proposal=proposal,
+        responder=responder,
+        unit=unit,
+        author=actor,
+        status=status,
+        text=text,
+        referral=(referral or "").strip(),
+        next_due=next_due,
+    )
+    if publish:
+        _publish(response, proposal, actor)
+    return response
+
+
+def _publish(response: PoliceResponse, proposal: Proposal, actor: User) -> None:
+    response.published_at = timezone.now()
+    response.save(update_fields=["published_at"])
+    if proposal.first_response_at is None:
+        proposal.first_response_at = response.published_at
+        proposal.save(update_fields=["first_response_at"])
+    event_add(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.RESPONSE,
+        actor=actor,
+        role=response.responder,
+        old=proposal.state,
+        note=f"{response.get_status_display()}: {response.text[:300]}",
+    )
+    users = set(secretariat_users(proposal.platform))
+    if proposal.author:
+        users.add(proposal.author)
+    notify(
+        users=list(users),
+        verb="proposal.response",
+        title=_("Answer on %(title)s: %(status)s")
+        % {"title": proposal.title, "status": response.get_status_display()},
+        url=proposal.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def response_publish(*, response: PoliceResponse, actor: User) -> PoliceResponse:
+    response = PoliceResponse.objects.select_for_update().get(pk=response.pk)
+    if response.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author publishes a draft answer."))
+    if response.published_at:
+        raise ValidationError(_("This answer is already published."))
+    _publish(response, _locked(response.proposal), actor)
+    return response
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, author: User, body: str) -> Comment:
+    if not permissions.can_comment(author, proposal):
+        raise PermissionDenied(_("Only members of the platform comment."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment.")})
+    return Comment.objects.create(proposal=proposal, author=author, body=body[:5000])
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, actor: User, reason: str) -> Comment:
+    """A moderator hides a comment, with a reason that stays visible in its place."""
+    if not permissions.can_moderate_comments(actor, comment.proposal):
+        raise PermissionDenied(_("Only moderators hide comments."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for hiding.")})
+    comment.hidden_at, comment.hidden_by, comment.hidden_reason = (
+        timezone.now(),
+        actor,
+        reason[:500],
+    )
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return comment
+
+
+def response_deadlines_check(*, today: date | None = None) -> dict:
+    """Remind the unit before the deadline; after it, mark the proposal publicly overdue."""
+    today = today or timezone.localdate()
+    reminded = marked = 0
+    soon = (
+        Proposal.objects.public()
+        .filter(
+            first_response_at__isnull=True,
+            reminded_at__isnull=True,
+            response_due__gte=today,
+            response_due__lte=today + timedelta(days=REMINDER_DAYS),
+        )
+        .exclude(state__in=Proposal.FINAL_STATES)
+        .select_related("police_unit", "lsg_territory", "platform")
+    )
+    for proposal in soon:
+        with transaction.atomic():
+            users = set(unit_officers(proposal)) | set(permissions.lsg_responders(proposal))
+            notify(
+                users=list(users),
+                verb="proposal.deadline",
+                title=_("Answer due by %(date)s: %(title)s")
+                % {"date": proposal.response_due.isoformat(), "title": proposal.title},
+                url=proposal.get_absolute_url(),
+            )
+            Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
+            reminded += 1
+    for proposal in (
+        Proposal.objects.overdue(today)
+        .filter(overdue_marked_at__isnull=True)
+        .select_related("platform", "police_unit")
+    ):
+        with transaction.atomic():
+            Proposal.objects.filter(pk=proposal.pk).update(overdue_marked_at=timezone.now())
+            event_add(
+                proposal=proposal,
+                kind=ProposalEvent.Kind.OVERDUE,
+                actor=None,
+                role="system",
+                old=proposal.state,
+                note=_("No answer by %(date)s") % {"date": proposal.response_due.isoformat()},
+            )
+            users = set(unit_officers(proposal)) | set(secretariat_users(proposal.platform))
+            notify(
+                users=list(users),
+                verb="proposal.overdue",
+                title=_("Overdue: %(title)s") % {"title": proposal.title},
+                url=proposal.get_absolute_url(),
+            )
+            marked += 1
+    return {"reminded": reminded, "overdue": marked}
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    platform: Platform,
+    actor: User,
+    kind: str,
+    title: str,
+    starts_at,
+    location: str = "",
+    guests=(),
+    group=None,
+) -> Meeting:
+    """The secretariat schedules a meeting (joint meetings invite other platforms)."""
+    if not permissions.can_manage_meetings(actor, platform):
+        raise PermissionDenied(_("Only the secretariat schedules meetings."))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the meeting a title.")})
+    if kind == Meeting.Kind.JOINT and not guests:
+        raise ValidationError({"guests": _("A joint meeting needs at least one other platform.")})
+    meeting = Meeting.objects.create(
+        platform=platform,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        location=(location or "").strip(),
+        group=group,
+        created_by=actor,
+    )
+    if guests:
+        meeting.guests.set([g for g in guests if g.pk != platform.pk])
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(
+    *, meeting: Meeting, actor: User, attendees=(), minutes: str = "", publish: bool = False
+) -> Meeting:
+    """Record attendance and minutes; published minutes are public."""
+    if not permissions.can_manage_meetings(actor, meeting.platform):
+        raise PermissionDenied(_("Only the secretariat records meetings."))
+    meeting.attendees.set(attendees)
+    meeting.minutes = (minutes or "").strip()
+    fields = ["minutes"]
+    if publish and not meeting.minutes_published_at:
+        if not meeting.minutes:
+            raise ValidationError({"minutes": _("Write the minutes before publishing them.")})
+        meeting.minutes_published_at = timezone.now()
+        fields.append("minutes_published_at")
+        for item in meeting.agenda.select_related("proposal").exclude(proposal=None):
+            event_add(
+                proposal=item.proposal,
+                kind=ProposalEvent.Kind.MEETING,
+                actor=actor,
+                role="secretariat",
+                old=item.proposal.state,
+                note=meeting.title,
+                platform=meeting.platform,
+            )
+    meeting.save(update_fields=fields)
+    return meeting

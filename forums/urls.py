@@ -1,0 +1,19 @@
+from django.urls import path
+
+from forums import views
+
+app_name = "forums"
+
+urlpatterns = [
+    path("proposals/", views.tracker, name="tracker"),
+    path("proposals/export.csv", views.export_csv, name="export"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/respond/", views.respond, name="respond"),
+    path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
+    path("liaison/", views.liaison_dashboard, name="liaison"),
+    path("platforms/<slug:slug>/proposals/new/", views.proposal_new, name="proposal_new"),
+    path("platforms/<slug:slug>/proposals/record/", views.proposal_record, name="proposal_record"),
+    path("platforms/<slug:slug>/meetings/", views.meeting_list, name="meetings"),
+    path("platforms/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+]

@@ -1,0 +1,479 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.web import add_service_errors, run_service
+from forums import permissions, selectors, services
+from forums.forms import (
+    AgendaForm,
+    AssignForm,
+    CommentForm,
+    EscalateForm,
+    MeetingForm,
+    MemberProposalForm,
+    MergeForm,
+    MinutesForm,
+    ReasonForm,
+    RecordProposalForm,
+    ResponseForm,
+)
+from forums.models import Category, Comment, Meeting, PoliceResponse, Proposal
+from platforms import permissions as platform_perms
+from platforms.models import Membership, Platform, PoliceUnit, Territory
+from platforms.views import access_platform
+
+
+def access_proposal(request, pk: int) -> Proposal:
+    """A proposal the user may see; 404 for missing and for someone else's draft alike."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related(
+            "platform",
+            "origin",
+            "police_unit",
+            "lsg_territory",
+            "group",
+            "author",
+            "decision",
+            "duplicate_of",
+            "assigned_officer",
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_proposal(request.user, proposal):
+        raise Http404(_("No such proposal."))
+    return proposal
+
+
+def _filters(request) -> dict:
+    get = request.GET
+    platform = (
+        Platform.objects.filter(slug=get.get("platform", "")).first()
+        if get.get("platform")
+        else None
+    )
+    territory = (
+        Territory.objects.filter(code=get.get("territory", "")).first()
+        if get.get("territory")
+        else None
+    )
+    unit = None
+    if get.get("unit", "").isdigit():
+        unit = PoliceUnit.objects.filter(pk=int(get["unit"])).first()
+    return {
+        "platform": platform,
+        "state": get.get("state", "") if get.get("state", "") in Proposal.State.values else "",
+        "category": get.get("category", "") if get.get("category", "") in Category.values else "",
+        "territory": territory,
+        "unit": unit,
+        "overdue": get.get("overdue") == "1",
+        "query": get.get("q", "").strip()[:100],
+    }
+
+
+def tracker(request):
+    filters = _filters(request)
+    page = Paginator(selectors.tracker(**filters), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/tracker.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": [c for c in Proposal.State.choices if c[0] != "draft"],
+            "categories": Category.choices,
+            "territories": Territory.objects.filter(kind__in=["oblast", "city_republican"]),
+        },
+    )
+
+
+def export_csv(request):
+    """The tracker as CSV, same filters; protected authors are never named."""
+    filters = _filters(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "title",
+            "category",
+            "state",
+            "raised_at",
+            "now_at",
+            "police_unit",
+            "author",
+            "submitted_at",
+            "response_due",
+            "first_response_at",
+            "overdue",
+        ]
+    )
+    for p in selectors.tracker(**filters).select_related("author").iterator(chunk_size=500):
+        author = "" if p.protect_author else (p.author.public_name if p.author else p.on_behalf_of)
+        writer.writerow(
+            [
+                p.pk,
+                p.title,
+                p.category,
+                p.state,
+                p.origin.name,
+                p.platform.name,
+                p.police_unit.name if p.police_unit else "",
+                author,
+                p.submitted_at.isoformat() if p.submitted_at else "",
+                p.response_due or "",
+                p.first_response_at or "",
+                int(p.is_overdue),
+            ]
+        )
+    return response
+
+
+def _create_with_attachment(form, user, create):
+    """Create the proposal and its attachment together: a refused file undoes both."""
+    try:
+        with transaction.atomic():
+            proposal = create()
+            upload = form.cleaned_data.get("attachment")
+            if upload:
+                services.attachment_add(proposal=proposal, actor=user, upload=upload)
+            return proposal
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _proposal_data(form) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("attachment", "save_as")}
+
+
+@login_required
+def proposal_new(request, slug: str):
+    platform = access_platform(request, slug)
+    if not permissions.can_create_proposal(request.user, platform):
+        raise PermissionDenied(_("Only members of this platform submit proposals."))
+    form = MemberProposalForm(request.POST or None, request.FILES or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        submit = form.cleaned_data["save_as"] == "submit"
+        proposal = _create_with_attachment(
+            form,
+            request.user,
+            lambda: services.proposal_create(
+                platform=platform, author=request.user, submit=submit, **_proposal_data(form)
+            ),
+        )
+        if proposal:
+            messages.success(request, _("Proposal submitted.") if submit else _("Draft saved."))
+            return redirect(proposal.get_absolute_url())
+    return render(
+        request, "forums/proposal_form.html", {"platform": platform, "form": form, "record": False}
+    )
+
+
+@login_required
+def proposal_record(request, slug: str):
+    platform = access_platform(request, slug)
+    if not permissions.can_record_proposal(request.user, platform):
+        raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
+    form = RecordProposalForm(request.POST or None, request.FILES or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        proposal = _create_with_attachment(
+            form,
+            request.user,
+            lambda: services.proposal_record(
+                platform=platform, actor=request.user, **_proposal_data(form)
+            ),
+        )
+        if proposal:
+            messages.success(request, _("Proposal recorded."))
+            return redirect(proposal.get_absolute_url())
+    return render(
+        request, "forums/proposal_form.html", {"platform": platform, "form": form, "record": True}
+    )
+
+
+def _actions(user, proposal: Proposal) -> dict:
+    if not user.is_authenticated:
+        return {}
+    manage = permissions.can_manage_proposal(user, proposal)
+    pending = (
+        proposal.escalations.filter(status="pending").select_related("to_platform").first()
+        if proposal.state == Proposal.State.ESCALATED
+        else None
+    )
+    return {
+        "can_manage": manage,
+        "can_edit": permissions.can_edit_draft(user, proposal),
+        "can_support": permissions.can_support(user, proposal),
+        "can_withdraw": permissions.can_withdraw(user, proposal),
+        "can_comment": permissions.can_comment(user, proposal),
+        "can_moderate": permissions.can_moderate_comments(user, proposal),
+        "can_respond": permissions.can_respond_police(user, proposal)
+        or permissions.can_respond_lsg(user, proposal),
+        "can_assign": permissions.can_assign(user, proposal),
+        "pending_escalation": pending,
+        "can_register": pending is not None and permissions.can_register_escalation(user, pending),
+    }
+
+
+def proposal_detail(request, pk: int):
+    proposal = access_proposal(request, pk)
+    if request.method == "POST":
+        return _proposal_action(request, proposal)
+    user = request.user
+    comments = proposal.comments.select_related("author", "hidden_by")
+    actions = _actions(user, proposal)
+    drafts = []
+    if actions.get("can_respond"):
+        drafts = proposal.responses.filter(author=user, published_at__isnull=True)
+    return render(
+        request,
+        "forums/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "show_author": permissions.can_see_author(user, proposal),
+            "timeline": selectors.timeline(proposal),
+            "responses": selectors.published_responses(proposal),
+            "draft_responses": drafts,
+            "escalations": selectors.escalation_path(proposal),
+            "attachments": proposal.attachments.all(),
+            "comments": comments,
+            "supporters": proposal.supporters.count(),
+            "comment_form": CommentForm(),
+            "escalate_form": EscalateForm(),
+            "reason_form": ReasonForm(),
+            "merge_form": MergeForm(),
+            "assign_form": AssignForm(
+                officers=permissions.assignable_officers(proposal.police_unit)
+            )
+            if actions.get("can_assign")
+            else None,
+            **actions,
+        },
+    )
+
+
+def _proposal_action(request, proposal: Proposal):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    action = request.POST.get("action", "")
+    post = request.POST
+    try:
+        if action == "support":
+            services.proposal_support(proposal=proposal, user=user)
+        elif action == "submit":
+            services.proposal_submit(proposal=proposal, actor=user)
+        elif action == "comment":
+            services.comment_add(proposal=proposal, author=user, body=post.get("body", ""))
+        elif action == "hide_comment":
+            comment = get_object_or_404(Comment, pk=post.get("comment"), proposal=proposal)
+            services.comment_hide(comment=comment, actor=user, reason=post.get("reason", ""))
+        elif action == "agenda":
+            services.proposal_put_on_agenda(proposal=proposal, actor=user)
+        elif action == "vote":
+            decision = services.proposal_open_vote(proposal=proposal, actor=user)
+            return redirect(decision.get_absolute_url())
+        elif action == "decide":
+            services.proposal_decide(proposal=proposal, actor=user)
+        elif action == "escalate":
+            services.proposal_escalate(proposal=proposal, actor=user, note=post.get("note", ""))
+        elif action in ("register", "return"):
+            platform = get_object_or_404(Platform, pk=post.get("platform"))
+            if action == "register":
+                esc = services.proposal_register(proposal=proposal, actor=user, platform=platform)
+                messages.success(
+                    request, _("Registered under %(n)s.") % {"n": esc.registration_number}
+                )
+            else:
+                services.proposal_return(
+                    proposal=proposal, actor=user, platform=platform, reason=post.get("reason", "")
+                )
+        elif action in ("resolve", "withdraw"):
+            resolution = (
+                Proposal.State.RESOLVED if action == "resolve" else Proposal.State.WITHDRAWN
+            )
+            services.proposal_close(
+                proposal=proposal, actor=user, resolution=resolution, note=post.get("reason", "")
+            )
+        elif action == "merge":
+            into = get_object_or_404(Proposal, pk=post.get("into") or 0)
+            services.proposal_merge(duplicate=proposal, into=into, actor=user)
+        elif action == "assign":
+            form = AssignForm(post, officers=permissions.assignable_officers(proposal.police_unit))
+            if not form.is_valid():
+                raise ValidationError(_("Choose a liaison officer of this unit."))
+            services.proposal_assign(
+                proposal=proposal, actor=user, officer=form.cleaned_data["officer"]
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(proposal.get_absolute_url())
+
+
+@login_required
+def respond(request, pk: int):
+    """A liaison officer (or local self-government) answers, from a template if they like."""
+    proposal = access_proposal(request, pk)
+    police = permissions.can_respond_police(request.user, proposal)
+    if not police and not permissions.can_respond_lsg(request.user, proposal):
+        raise PermissionDenied(
+            _("Only the addressed police unit or local self-government answers.")
+        )
+    templates = (
+        list(proposal.police_unit.response_templates.all())
+        if police and proposal.police_unit
+        else []
+    )
+    initial = {"publish": True}
+    chosen = request.GET.get("template")
+    for t in templates:
+        if str(t.pk) == chosen:
+            initial.update(status=t.status, text=t.text, template=t.pk)
+    form = ResponseForm(request.POST or None, templates=templates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("template")
+        responder = PoliceResponse.Responder.POLICE if police else PoliceResponse.Responder.LSG
+        if run_service(
+            form,
+            services.response_log,
+            proposal=proposal,
+            actor=request.user,
+            responder=responder,
+            **data,
+        ):
+            messages.success(request, _("Answer saved."))
+            return redirect(proposal.get_absolute_url())
+    return render(
+        request, "forums/respond.html", {"proposal": proposal, "form": form, "templates": templates}
+    )
+
+
+@login_required
+@require_POST
+def response_publish(request, pk: int):
+    response = get_object_or_404(PoliceResponse.objects.select_related("proposal"), pk=pk)
+    try:
+        services.response_publish(response=response, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(response.proposal.get_absolute_url())
+
+
+@login_required
+def liaison_dashboard(request):
+    if not platform_perms.is_liaison_officer(request.user):
+        raise PermissionDenied(_("This page is for police liaison officers."))
+    rows, counts = selectors.liaison_dashboard(permissions.liaison_queue(request.user))
+    return render(request, "forums/liaison.html", {"rows": rows, "counts": counts})
+
+
+def meeting_list(request, slug: str):
+    platform = access_platform(request, slug)
+    meetings = Meeting.objects.filter(platform=platform) | Meeting.objects.filter(guests=platform)
+    page = Paginator(
+        meetings.distinct().select_related("platform").order_by("-starts_at"), 30
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forums/meeting_list.html",
+        {
+            "platform": platform,
+            "page": page,
+            "can_manage": permissions.can_manage_meetings(request.user, platform),
+        },
+    )
+
+
+@login_required
+def meeting_new(request, slug: str):
+    platform = access_platform(request, slug)
+    if not permissions.can_manage_meetings(request.user, platform):
+        raise PermissionDenied(_("Only the secretariat schedules meetings."))
+    form = MeetingForm(request.POST or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        meeting = run_service(
+            form,
+            services.meeting_create,
+            platform=platform,
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if meeting:
+            return redirect(meeting.get_absolute_url())
+    return render(request, "forums/meeting_form.html", {"platform": platform, "form": form})
+
+
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(Meeting.objects.select_related("platform"), pk=pk)
+    platform = meeting.platform
+    if not platform_perms.can_view_platform(request.user, platform):
+        raise Http404
+    can_manage = permissions.can_manage_meetings(request.user, platform)
+    members = User.objects.filter(
+        memberships__in=Membership.objects.current().filter(platform=platform)
+    ).distinct()
+    minutes_form = MinutesForm(
+        request.POST if request.POST.get("action") == "minutes" else None,
+        members=members,
+        initial={
+            "minutes": meeting.minutes,
+            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
+        },
+    )
+    agenda_form = AgendaForm(
+        request.POST if request.POST.get("action") == "agenda" else None, platform=platform
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied(_("Only the secretariat records meetings."))
+        if request.POST.get("action") == "agenda" and agenda_form.is_valid():
+            try:
+                services.proposal_put_on_agenda(
+                    proposal=agenda_form.cleaned_data["proposal"],
+                    actor=request.user,
+                    meeting=meeting,
+                )
+                return redirect(meeting.get_absolute_url())
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        if request.POST.get("action") == "minutes" and minutes_form.is_valid():
+            data = minutes_form.cleaned_data
+            if run_service(
+                minutes_form,
+                services.meeting_record,
+                meeting=meeting,
+                actor=request.user,
+                attendees=data["attendees"],
+                minutes=data["minutes"],
+                publish=data["publish"],
+            ):
+                messages.success(request, _("Meeting record saved."))
+                return redirect(meeting.get_absolute_url())
+    return render(
+        request,
+        "forums/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "platform": platform,
+            "can_manage": can_manage,
+            "agenda": meeting.agenda.select_related("proposal"),
+            "attendees": meeting.attendees.all(),
+            "guests": meeting.guests.all(),
+            "minutes_form": minutes_form,
+            "agenda_form": agenda_form,
+        },
+    )
