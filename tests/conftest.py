@@ -110,3 +110,16 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "celery_worker" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _territories_after_flush(request):
+    """Transactional tests flush the database, shipped territories included: reload them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from platforms.services import territories_load
+
+    if not Territory.objects.filter(code="KG").exists():
+        territories_load()
