@@ -16,6 +16,8 @@ from platforms.models import Party, PoliceUnit, Role, Territory
 from platforms.services import liaison_assign, membership_grant
 from tests.factories import PlatformFactory, PoliceUnitFactory, UserFactory
 
+pytest_plugins = ["tests.support.worker"]
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

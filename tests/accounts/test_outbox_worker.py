@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import OutboxMessage
-from tests.support.worker import wait_for, worker_app  # noqa: F401 - fixture
+from tests.support.worker import wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,

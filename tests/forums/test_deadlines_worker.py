@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forums import services
 from forums.models import Proposal
-from tests.support.worker import wait_for, worker_app  # noqa: F401 - fixture
+from tests.support.worker import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,421 @@
+"""LCPC import: a CSV or XLSX file becomes active LCPC forums under their council, or nothing."""
+
+import io
+
+import pytest
+import tablib
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import path, reverse
+from django.utils import translation
+from openpyxl import Workbook
+
+from platforms.admin import PlatformAdmin
+from platforms.admin_imports import LcpcImportAdminMixin
+from platforms.imports import dataset_from_file, lcpc_import
+from platforms.models import Platform, PlatformContact, PlatformEvent, Territory
+from tests.factories import CouncilFactory, PlatformFactory, TerritoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "name,territory,head,head_email,members\n"
+GOOD_CSV = HEADER + (
+    "Lebedinovka LCPC,KG-C-ALAMUDUN-LEBEDINOVKA,Asel Toktogulova,Asel@Example.org,"
+    '"Bakyt Usenov (aksakal court); Nurgul Asanova (совет женщин); '
+    'Emil Kadyrov (жаштар комитети); Aida Bekova"\n'
+    "Байтик ЦПП,байтик,Марат Жумабаев,,\n"
+)
+
+
+if issubclass(PlatformAdmin, LcpcImportAdminMixin):
+    _PlatformAdmin = PlatformAdmin
+else:
+
+    class _PlatformAdmin(LcpcImportAdminMixin, PlatformAdmin):
+        """PlatformAdmin as it is once the mixin is added to it in platforms/admin.py."""
+
+
+# The import view is tested on its own admin site, so these tests pass whether or not
+# platforms/admin.py has mixed it in yet.
+site = admin.AdminSite(name="admin")
+site.register(Platform, _PlatformAdmin)
+urlpatterns = [path("admin/", site.urls)]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def council(db):
+    return CouncilFactory(territory=Territory.objects.get(code="KG-C-ALAMUDUN"))
+
+
+@pytest.fixture
+def lebedinovka(council):
+    return TerritoryFactory(
+        code="KG-C-ALAMUDUN-LEBEDINOVKA",
+        name_en="Lebedinovka",
+        name_ru="Лебединовка",
+        name_ky="Лебединовка",
+    )
+
+
+@pytest.fixture
+def baitik(council):
+    return TerritoryFactory(
+        code="KG-C-ALAMUDUN-BAITIK", name_en="Baitik", name_ru="Байтик", name_ky="Байтик"
+    )
+
+
+@pytest.fixture
+def territories(lebedinovka, baitik):
+    return lebedinovka, baitik
+
+
+def _csv(text: str) -> tablib.Dataset:
+    return dataset_from_file(io.BytesIO(text.encode()), format="csv")
+
+
+def _file(tmp_path, text: str, name: str = "lcpcs.csv"):
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _nothing_written(platforms_before: int):
+    assert Platform.objects.count() == platforms_before
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+    assert not PlatformContact.objects.exists()
+    assert not PlatformEvent.objects.filter(platform__kind=Platform.Kind.LCPC).exists()
+
+
+def test_good_csv_creates_active_lcpcs_under_the_council(territories, council, sysadmin):
+    lebedinovka, baitik = territories
+    report = lcpc_import(dataset=_csv(GOOD_CSV), dry_run=False, actor=sysadmin)
+
+    assert report.ok and report.errors == []
+    assert report.created == 2
+    first = Platform.objects.get(name="Lebedinovka LCPC")
+    second = Platform.objects.get(name="Байтик ЦПП")
+    for forum, territory in ((first, lebedinovka), (second, baitik)):
+        assert forum.level == Platform.Level.COMMUNITY
+        assert forum.kind == Platform.Kind.LCPC
+        assert forum.status == Platform.Status.ACTIVE
+        assert forum.activated_at is not None
+        assert forum.territory == territory
+        assert forum.parent == council
+        assert forum.created_by == sysadmin
+        assert forum.events.get().kind == PlatformEvent.Kind.CREATED
+    head = first.contacts.get(is_head=True)
+    assert (head.name, head.email, head.source) == (
+        "Asel Toktogulova",
+        "asel@example.org",
+        PlatformContact.Source.IMPORT,
+    )
+    members = {c.name: c.committee for c in first.contacts.filter(is_head=False)}
+    assert members == {
+        "Bakyt Usenov": PlatformContact.Committee.AKSAKAL,
+        "Nurgul Asanova": PlatformContact.Committee.WOMEN,
+        "Emil Kadyrov": PlatformContact.Committee.YOUTH,
+        "Aida Bekova": "",
+    }
+    assert set(first.contacts.values_list("source", flat=True)) == {"import"}
+    assert list(second.contacts.values_list("name", "is_head", "email")) == [
+        ("Марат Жумабаев", True, "")
+    ]
+
+
+def test_good_xlsx_imports_the_same_way(territories, council, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Territory", "Head", "Head_email", "Members"])
+    sheet.append(
+        [
+            "Lebedinovka LCPC",
+            "Лебединовка",
+            "Asel Toktogulova",
+            None,
+            "Bakyt Usenov (Суд аксакалов);Emil Kadyrov (молодежный комитет)",
+        ]
+    )
+    sheet.append(["Baitik LCPC", "KG-C-ALAMUDUN-BAITIK", "Marat Jumabaev", "marat@example.org"])
+    sheet.append([None, None, None, None, None])  # a blank trailing row is skipped
+    target = tmp_path / "lcpcs.xlsx"
+    book.save(target)
+
+    report = lcpc_import(dataset=dataset_from_file(target), dry_run=False)
+
+    assert report.errors == []
+    assert report.created == 2
+    forum = Platform.objects.get(name="Lebedinovka LCPC")
+    assert (forum.kind, forum.status, forum.parent) == ("lcpc", "active", council)
+    assert dict(forum.contacts.filter(is_head=False).values_list("name", "committee")) == {
+        "Bakyt Usenov": PlatformContact.Committee.AKSAKAL,
+        "Emil Kadyrov": PlatformContact.Committee.YOUTH,
+    }
+    assert Platform.objects.get(name="Baitik LCPC").contacts.get().email == "marat@example.org"
+
+
+def test_errors_in_rows_2_and_3_import_nothing(territories, council):
+    before = Platform.objects.count()
+    text = HEADER + (
+        "Lebedinovka LCPC,KG-C-ALAMUDUN-LEBEDINOVKA,Asel Toktogulova,,\n"
+        ",Atlantis,Bakyt Usenov,,\n"
+        "lebedinovka lcpc,Lebedinovka,Nurgul Asanova,,\n"
+        "Baitik LCPC,KG-C-ALAMUDUN-BAITIK,Marat Jumabaev,,\n"
+    )
+
+    report = lcpc_import(dataset=_csv(text), dry_run=False)
+
+    assert not report.ok
+    assert report.created == 0
+    assert report.errors == [
+        (2, "The name is missing."),
+        (2, "Unknown territory “Atlantis”: give a territory code or its exact name."),
+        (3, "“lebedinovka lcpc” in Lebedinovka is repeated in the file (first in row 1)."),
+    ]
+    _nothing_written(before)
+
+
+def test_a_territory_without_council_is_refused(territories, council):
+    sokuluk = Territory.objects.get(code="KG-C-SOKULUK")
+    TerritoryFactory(code="KG-C-SOKULUK-SHOPOKOV", name_en="Shopokov", parent=sokuluk)
+    before = Platform.objects.count()
+    text = HEADER + (
+        "Lebedinovka LCPC,KG-C-ALAMUDUN-LEBEDINOVKA,Asel Toktogulova,,\n"
+        "Shopokov LCPC,KG-C-SOKULUK-SHOPOKOV,Bakyt Usenov,,\n"
+    )
+
+    report = lcpc_import(dataset=_csv(text), dry_run=False)
+
+    assert report.errors == [
+        (2, "There is no district or city council for the territory “Shopokov”."),
+    ]
+    _nothing_written(before)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "Forum,KG-C-ALAMUDUN-LEBEDINOVKA,,,",
+            "The head is missing.",
+        ),
+        (
+            "Forum,KG-C-ALAMUDUN-LEBEDINOVKA,Asel,not-an-email,",
+            "“not-an-email” is not a valid e-mail address.",
+        ),
+        (
+            "Forum,KG-C-ALAMUDUN-LEBEDINOVKA,Asel,,Bakyt Usenov (chess club)",
+            "Unknown committee “chess club” for Bakyt Usenov: use aksakal court, "
+            "women's council or youth committee.",
+        ),
+        (
+            f"{'N' * 201},KG-C-ALAMUDUN-LEBEDINOVKA,Asel,,",
+            f"The name “{'N' * 40}…” is longer than 200 characters.",
+        ),
+        (
+            f"Forum,KG-C-ALAMUDUN-LEBEDINOVKA,Asel,,{'M' * 201}",
+            f"The name “{'M' * 40}…” is longer than 200 characters.",
+        ),
+        (
+            "Forum,zarya,Asel,,",
+            "The territory name “zarya” is ambiguous (T-ZR-1, T-ZR-2): give its code instead.",
+        ),
+        (
+            "Forum,KG-C,Asel,,",
+            "There is no district or city council for the territory “Chui Region”.",
+        ),
+    ],
+)
+def test_row_errors_name_the_value(territories, council, row, message):
+    TerritoryFactory(code="T-ZR-1", name_en="Zarya")
+    TerritoryFactory(code="T-ZR-2", name_en="Zarya")
+    before = Platform.objects.count()
+
+    report = lcpc_import(dataset=_csv(HEADER + row + "\n"), dry_run=False)
+
+    assert report.errors == [(1, message)]
+    _nothing_written(before)
+
+
+def test_duplicate_of_an_existing_forum_is_refused(territories, council):
+    lebedinovka, _ = territories
+    PlatformFactory(name="Lebedinovka LCPC", territory=lebedinovka)
+    before = Platform.objects.count()
+
+    report = lcpc_import(dataset=_csv(GOOD_CSV), dry_run=False)
+
+    assert report.errors == [
+        (1, "A forum named “Lebedinovka LCPC” already exists in Lebedinovka."),
+    ]
+    assert Platform.objects.count() == before
+    assert not PlatformContact.objects.exists()
+
+
+def test_missing_column_is_a_file_error(territories, council):
+    report = lcpc_import(dataset=_csv("name,head\nForum,Asel\n"), dry_run=False)
+
+    assert report.errors == [(0, "The file has no “territory” column.")]
+    assert report.error_lines() == ["The file has no “territory” column."]
+
+
+def test_dry_run_reports_what_would_be_created_and_writes_nothing(territories, council):
+    before = Platform.objects.count()
+
+    report = lcpc_import(dataset=_csv(GOOD_CSV), dry_run=True)
+
+    assert report.ok and report.dry_run
+    assert report.created == 2
+    assert [(r.row, r.name, r.council) for r in report.rows] == [
+        (1, "Lebedinovka LCPC", council),
+        (2, "Байтик ЦПП", council),
+    ]
+    assert [c.committee_label for c in report.rows[0].members][:1] == ["aksakal court"]
+    _nothing_written(before)
+
+
+def test_only_a_superuser_imports(territories, council):
+    staff = UserFactory(is_staff=True)
+    with pytest.raises(PermissionDenied):
+        lcpc_import(dataset=_csv(GOOD_CSV), dry_run=False, actor=staff)
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+
+def test_unreadable_file_is_refused(tmp_path):
+    target = tmp_path / "lcpcs.xlsx"
+    target.write_bytes(b"not a workbook")
+    with pytest.raises(ValidationError, match="could not be read as XLSX"):
+        dataset_from_file(target)
+    with pytest.raises(ValidationError, match="Upload a .csv or .xlsx file"):
+        dataset_from_file(tmp_path / "lcpcs.txt", format="txt")
+
+
+def test_command_imports_a_good_file(territories, council, tmp_path):
+    out = io.StringIO()
+
+    call_command("import_lcpcs", str(_file(tmp_path, GOOD_CSV)), stdout=out)
+
+    assert "2 LCPCs created." in out.getvalue()
+    assert Platform.objects.filter(kind=Platform.Kind.LCPC, status="active").count() == 2
+
+
+def test_command_dry_run_creates_nothing(territories, council, tmp_path):
+    out = io.StringIO()
+
+    call_command("import_lcpcs", str(_file(tmp_path, GOOD_CSV)), "--dry-run", stdout=out)
+
+    assert "Dry run: 2 LCPCs would be created." in out.getvalue()
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+
+def test_command_reports_each_bad_row_and_fails(territories, council, tmp_path):
+    text = HEADER + (
+        "Lebedinovka LCPC,KG-C-ALAMUDUN-LEBEDINOVKA,Asel Toktogulova,,\n"
+        ",KG-C-ALAMUDUN-BAITIK,Bakyt Usenov,,\n"
+        "Kok-Jar LCPC,Kok-Jar,Nurgul Asanova,,\n"
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 2 errors."):
+        call_command("import_lcpcs", str(_file(tmp_path, text)), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "Row 2: The name is missing.",
+        "Row 3: Unknown territory “Kok-Jar”: give a territory code or its exact name.",
+    ]
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+
+def test_command_refuses_an_unreadable_file(tmp_path):
+    with pytest.raises(CommandError, match="Upload a .csv or .xlsx file"):
+        call_command("import_lcpcs", str(_file(tmp_path, GOOD_CSV, name="lcpcs.txt")))
+
+
+IMPORT_URL = "admin:platforms_platform_import_lcpcs"
+
+
+def _upload(text: str, name: str = "lcpcs.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+@pytest.mark.urls(__name__)
+def test_admin_upload_page_opens_for_the_sysadmin(client, sysadmin):
+    client.force_login(sysadmin)
+
+    response = client.get(reverse(IMPORT_URL))
+
+    assert response.status_code == 200
+    assert reverse(IMPORT_URL) == "/admin/platforms/platform/import-lcpcs/"
+    assert response.context["form"]["dry_run"].value() is True
+    assert response.context["report"] is None
+
+
+@pytest.mark.urls(__name__)
+def test_admin_dry_run_previews_then_confirm_imports(client, sysadmin, territories, council):
+    client.force_login(sysadmin)
+
+    response = client.post(reverse(IMPORT_URL), {"file": _upload(GOOD_CSV), "dry_run": "on"})
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.ok and report.dry_run and report.created == 2
+    body = response.content.decode()
+    assert "Lebedinovka LCPC" in body and 'name="confirm"' in body
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+    confirm = response.context["confirm_form"]
+    response = client.post(
+        reverse(IMPORT_URL),
+        {"content": confirm["content"].value(), "filename": confirm["filename"].value()},
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:platforms_platform_changelist")
+    created = Platform.objects.filter(kind=Platform.Kind.LCPC, status="active", parent=council)
+    assert created.count() == 2
+    assert set(created.values_list("created_by", flat=True)) == {sysadmin.pk}
+
+
+@pytest.mark.urls(__name__)
+def test_admin_shows_row_errors_and_imports_nothing(client, sysadmin, territories, council):
+    client.force_login(sysadmin)
+    text = HEADER + "Lebedinovka LCPC,Atlantis,Asel Toktogulova,,\n"
+
+    response = client.post(reverse(IMPORT_URL), {"file": _upload(text)})
+
+    assert response.status_code == 200
+    assert response.context["report"].errors == [
+        (1, "Unknown territory “Atlantis”: give a territory code or its exact name."),
+    ]
+    assert response.context["confirm_form"] is None
+    assert "Atlantis" in response.content.decode()
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+
+@pytest.mark.urls(__name__)
+def test_admin_refuses_a_bad_file_type(client, sysadmin):
+    client.force_login(sysadmin)
+
+    response = client.post(reverse(IMPORT_URL), {"file": _upload("x", name="lcpcs.txt")})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["Upload a .csv or .xlsx file."]
+
+
+@pytest.mark.urls(__name__)
+def test_admin_import_is_for_superusers_only(client, cyril, territories, council):
+    client.force_login(cyril)
+    response = client.post(reverse(IMPORT_URL), {"file": _upload(GOOD_CSV)})
+    assert response.status_code == 302  # not staff: sent to the admin login
+    assert "/admin/login/" in response.url
+
+    client.force_login(UserFactory(is_staff=True))
+    response = client.post(reverse(IMPORT_URL), {"file": _upload(GOOD_CSV)})
+    assert response.status_code == 403
+    assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
