@@ -249,6 +249,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # eager tasks in development would log every outbox relay
+    "loggers": {"celery": {"level": "WARNING"}},
 }
 
 # Domain settings

@@ -4,6 +4,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
+from platforms.admin_imports import LcpcImportAdminMixin
 from platforms.models import (
     LiaisonOfficer,
     Membership,
@@ -51,7 +52,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(GuardedModelAdmin):
+class PlatformAdmin(LcpcImportAdminMixin, GuardedModelAdmin):
     list_display = ("name", "level", "kind", "status", "territory", "parent")
     list_filter = ("level", "kind", "status")
     list_select_related = ("territory", "parent")

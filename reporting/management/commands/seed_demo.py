@@ -2,7 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from forums import demo as forums_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
+from forums.models import Proposal
 from platforms.models import Membership, Platform, PoliceUnit
 
 
@@ -12,12 +14,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         result = Seeder().run()
+        forums_demo.seed(forum=result["forum"], council=result["council"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: "
                 f"{Platform.objects.count()} platforms, "
                 f"{Membership.objects.count()} memberships, "
-                f"{PoliceUnit.objects.count()} police units."
+                f"{PoliceUnit.objects.count()} police units, "
+                f"{Proposal.objects.count()} proposals."
             )
         )
         self.stdout.write(
