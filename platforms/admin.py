@@ -6,9 +6,13 @@ from import_export.widgets import ForeignKeyWidget
 
 from platforms.admin_imports import LcpcImportAdminMixin
 from platforms.models import (
+    Decision,
+    DecisionRule,
+    ForumAcknowledgement,
     LiaisonOfficer,
     Membership,
     Platform,
+    PlatformContact,
     PlatformEvent,
     PoliceUnit,
     Territory,
@@ -76,11 +80,11 @@ class MembershipAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(PlatformEvent)
-class PlatformEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "platform", "kind", "old", "new", "actor")
-    list_filter = ("kind",)
-    list_select_related = ("platform", "actor")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: visible to administrators, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -88,8 +92,12 @@ class PlatformEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
-        return False
+
+@admin.register(PlatformEvent)
+class PlatformEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "platform", "kind", "old", "new", "actor")
+    list_filter = ("kind",)
+    list_select_related = ("platform", "actor")
 
 
 @admin.register(ThematicGroup)
@@ -125,3 +133,33 @@ class LiaisonOfficerAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DecisionRule)
+class DecisionRuleAdmin(admin.ModelAdmin):
+    list_display = ("platform", "matter", "kind", "quorum_percent", "threshold_percent")
+    list_filter = ("matter", "kind")
+    list_select_related = ("platform",)
+    raw_id_fields = ("platform",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "platform", "matter", "rule_kind", "status", "outcome", "opened_at")
+    list_filter = ("matter", "rule_kind", "status", "outcome")
+    list_select_related = ("platform",)
+
+
+@admin.register(ForumAcknowledgement)
+class ForumAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ("platform", "party", "answer", "user", "at")
+    list_select_related = ("platform", "user")
+
+
+@admin.register(PlatformContact)
+class PlatformContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "platform", "committee", "is_head", "source")
+    list_filter = ("source", "committee")
+    list_select_related = ("platform",)
+    raw_id_fields = ("platform", "user")
+    search_fields = ("name", "platform__name")

@@ -225,3 +225,40 @@ def decisions_close_due(*, now=None) -> int:
         decision_close(decision=decision, actor=None, check=False)
         count += 1
     return count
+
+
+@transaction.atomic
+def decision_rule_set(
+    *,
+    platform: Platform,
+    actor: User,
+    matter: str,
+    kind: str,
+    quorum_percent: int,
+    threshold_percent: int,
+) -> DecisionRule:
+    """Set which rule the platform applies to a matter (platform admin or secretariat)."""
+    if not permissions.can_set_rules(actor, platform):
+        raise PermissionDenied(_("Only the platform admin or the secretariat sets decision rules."))
+    rule, _created = DecisionRule.objects.get_or_create(
+        platform=platform,
+        matter=matter,
+        defaults={
+            "kind": kind,
+            "quorum_percent": quorum_percent,
+            "threshold_percent": threshold_percent,
+        },
+    )
+    old = rule.kind
+    rule.kind, rule.quorum_percent, rule.threshold_percent = kind, quorum_percent, threshold_percent
+    rule.full_clean()
+    rule.save()
+    event_record(
+        platform=platform,
+        kind=PlatformEvent.Kind.DECISION,
+        actor=actor,
+        old=old,
+        new=kind,
+        reason=f"rule for {matter}: quorum {quorum_percent}%, majority {threshold_percent}%",
+    )
+    return rule

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from platforms import selectors
-from platforms.models import Matter, Membership, Party, Platform, Territory, Vote
+from platforms.models import Matter, Membership, Party, Platform, RuleKind, Territory, Vote
 from platforms.services import REQUESTABLE_PARTIES
 
 
@@ -185,3 +185,11 @@ class CoordinatorForm(forms.Form):
             memberships__thematic_groups=group
         ).distinct()
         self.fields["coordinator"].label_from_instance = lambda u: u.public_name
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rule"), choices=RuleKind.choices)
+    quorum_percent = forms.IntegerField(label=_("Quorum, % of members"), min_value=0, max_value=100)
+    threshold_percent = forms.IntegerField(
+        label=_("Qualified majority, % of yes and no"), min_value=50, max_value=100
+    )

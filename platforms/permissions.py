@@ -210,3 +210,7 @@ def can_end_membership(user, membership: Membership) -> bool:
     return membership.delegated_from_id is not None and can_act_as_secretariat(
         user, membership.delegated_from
     )
+
+
+def can_set_rules(user, platform: Platform) -> bool:
+    return can_manage_memberships(user, platform) or can_act_as_secretariat(user, platform)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/delegates/", views.delegates, name="delegates"),
     path("<slug:slug>/groups/new/", views.group_new, name="group_new"),
     path("<slug:slug>/groups/<int:pk>/", views.group_detail, name="group"),
+    path("<slug:slug>/rules/", views.rules, name="rules"),
     path("<slug:slug>/decisions/", views.decision_list, name="decisions"),
     path("<slug:slug>/decisions/new/", views.decision_new, name="decision_new"),
     path("<slug:slug>/decisions/<int:pk>/", views.decision_detail, name="decision"),

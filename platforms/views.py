@@ -18,6 +18,7 @@ from platforms.forms import (
     GroupForm,
     JoinForm,
     RefuseForm,
+    RuleForm,
     VoteForm,
 )
 from platforms.models import (
@@ -27,6 +28,7 @@ from platforms.models import (
     Party,
     Platform,
     Role,
+    RuleKind,
     Territory,
     ThematicGroup,
     Vote,
@@ -427,4 +429,38 @@ def decision_detail(request, slug: str, pk: int):
             "tally": decisions.decision_tally(decision) if decision.status == "open" else None,
             "objections": objections,
         },
+    )
+
+
+def rules(request, slug: str):
+    """The decision rule per matter: public to read, set by the platform admin or secretariat."""
+    platform = access_platform(request, slug)
+    can_set = request.user.is_authenticated and permissions.can_set_rules(request.user, platform)
+    forms_by_matter = []
+    for matter, label in Matter.choices:
+        kind, quorum, threshold = decisions.rule_for(platform, matter)
+        bound = request.method == "POST" and request.POST.get("matter") == matter
+        form = RuleForm(
+            request.POST if bound else None,
+            prefix=matter,
+            initial={"kind": kind, "quorum_percent": quorum, "threshold_percent": threshold},
+        )
+        if bound:
+            if not can_set:
+                raise PermissionDenied(_("Only the platform admin or the secretariat sets rules."))
+            if form.is_valid() and run_service(
+                form,
+                decisions.decision_rule_set,
+                platform=platform,
+                actor=request.user,
+                matter=matter,
+                **form.cleaned_data,
+            ):
+                messages.success(request, _("Rule saved."))
+                return redirect("platforms:rules", slug=platform.slug)
+        forms_by_matter.append((matter, label, form, RuleKind(kind).label, quorum, threshold))
+    return render(
+        request,
+        "platforms/rules.html",
+        {"platform": platform, "rules": forms_by_matter, "can_set": can_set},
     )

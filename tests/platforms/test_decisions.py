@@ -203,3 +203,19 @@ def test_role_member_count(forum, alice, sam, paula):
     assert Role.SECRETARIAT in set(
         Membership.objects.filter(platform=forum).values_list("role", flat=True)
     )
+
+
+def test_rules_page_read_by_all_set_by_admin_only(client, forum, paula, alice):
+    url = reverse("platforms:rules", args=[forum.slug])
+    assert client.get(url).status_code == 200
+    data = {"matter": "proposal", "proposal-kind": "qualified", "proposal-quorum_percent": "40",
+            "proposal-threshold_percent": "75"}
+    client.force_login(alice)
+    assert client.post(url, data).status_code == 403
+    client.force_login(paula)
+    assert client.post(url, data).status_code == 302
+    assert decisions.rule_for(forum, Matter.PROPOSAL) == (RuleKind.QUALIFIED, 40, 75)
+    bad = {**data, "proposal-quorum_percent": "140"}
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert decisions.rule_for(forum, Matter.PROPOSAL) == (RuleKind.QUALIFIED, 40, 75)
