@@ -1,10 +1,10 @@
 """Reads for the tracker, the proposal page and the liaison dashboard: bounded queries."""
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from forums.models import Escalation, PoliceResponse, Proposal, ProposalEvent
+from forums.models import Escalation, PoliceResponse, Proposal, ProposalEvent, Supporter
 from platforms.models import Platform, PoliceUnit, Territory
 
 
@@ -49,9 +49,16 @@ def tracker(
     if overdue:
         qs = qs.overdue()
     qs = search(qs, query)
-    return qs.annotate(support_count=Count("supporters", distinct=True)).order_by(
-        "-submitted_at", "-pk"
+    # a correlated subquery, not a GROUP BY: it runs for the page's rows only, and the
+    # paginator's COUNT(*) leaves it out
+    supporters = (
+        Supporter.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return qs.annotate(support_count=Subquery(supporters)).order_by("-submitted_at", "-pk")
 
 
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:
