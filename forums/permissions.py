@@ -4,9 +4,8 @@ from django.db.models import QuerySet
 
 from forums.models import Escalation, Proposal
 from platforms import permissions as platform_perms
-from platforms.models import LiaisonOfficer, Membership, Party, Platform, PoliceUnit
-
-LSG_PARTIES = (Party.LSG, Party.LOCAL_ADMIN)
+from platforms.models import LiaisonOfficer, Platform, PoliceUnit
+from platforms.selectors import lsg_people
 
 
 def can_view_proposal(user, proposal: Proposal) -> bool:
@@ -70,14 +69,7 @@ def lsg_responders(proposal: Proposal) -> QuerySet:
 
     if proposal.lsg_territory_id is None:
         return User.objects.none()
-    territory = proposal.lsg_territory
-    council_t = territory.council_territory()
-    ids = [territory.pk] + ([council_t.pk] if council_t else [])
-    return User.objects.filter(
-        memberships__in=Membership.objects.current().filter(
-            party__in=LSG_PARTIES, platform__territory_id__in=ids
-        )
-    ).distinct()
+    return lsg_people(proposal.lsg_territory)
 
 
 def can_respond_lsg(user, proposal: Proposal) -> bool:

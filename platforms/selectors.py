@@ -87,29 +87,36 @@ def platform_groups(platform: Platform) -> QuerySet[ThematicGroup]:
     )
 
 
-def forum_lsg_contacts(platform: Platform) -> QuerySet:
-    """Local self-government people of a forum's territory: LSG members of the platforms there."""
+def _territory_and_council(territory: Territory) -> list[int]:
+    council_t = territory.council_territory()
+    return [territory.pk] + ([council_t.pk] if council_t and council_t.pk != territory.pk else [])
+
+
+def lsg_people(territory: Territory) -> QuerySet:
+    """Local self-government members of active platforms in a territory and its district."""
     from accounts.models import User
 
-    council_t = platform.territory.council_territory()
-    territory_ids = [platform.territory_id] + ([council_t.pk] if council_t else [])
     return User.objects.filter(
         memberships__in=Membership.objects.current().filter(
             party__in=[Party.LSG, Party.LOCAL_ADMIN],
-            platform__territory_id__in=territory_ids,
+            platform__territory_id__in=_territory_and_council(territory),
             platform__status=Platform.Status.ACTIVE,
         )
     ).distinct()
+
+
+def forum_lsg_contacts(platform: Platform) -> QuerySet:
+    """Local self-government people of a forum's territory."""
+    return lsg_people(platform.territory)
 
 
 def forum_police_contacts(platform: Platform) -> QuerySet:
     """Liaison officers of the police units of a forum's territory, up to its district."""
     from accounts.models import User
 
-    council_t = platform.territory.council_territory()
-    territory_ids = [platform.territory_id] + ([council_t.pk] if council_t else [])
     return User.objects.filter(
-        liaison_posts__active=True, liaison_posts__unit__territory_id__in=territory_ids
+        liaison_posts__active=True,
+        liaison_posts__unit__territory_id__in=_territory_and_council(platform.territory),
     ).distinct()
 
 
