@@ -14,7 +14,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.models import User
 from platforms.models import Platform, PlatformContact, Territory
-from platforms.services import platform_create
+from platforms.services import add_officials_by_default, platform_create
 
 REQUIRED_COLUMNS = ("name", "territory", "head")
 NAME_MAX = 200
@@ -299,6 +299,7 @@ class LcpcResource(resources.ModelResource):
             )
             contact.full_clean()
             contact.save()
+        add_officials_by_default(platform=platform, actor=self.actor)
         instance.pk, instance.slug, instance.path = platform.pk, platform.slug, platform.path
         self.rows.append(plan)
 

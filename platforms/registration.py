@@ -19,7 +19,12 @@ from platforms.models import (
     PlatformEvent,
     Territory,
 )
-from platforms.services import event_record, membership_grant, unique_slug
+from platforms.services import (
+    add_officials_by_default,
+    event_record,
+    membership_grant,
+    unique_slug,
+)
 
 MIN_INITIATIVE_GROUP = 3
 EDITABLE = (Platform.Status.DRAFT, Platform.Status.RETURNED)
@@ -264,15 +269,11 @@ def forum_activate(*, platform: Platform, actor: User | None, reason: str) -> Pl
         reason=reason,
     )
     initiators = {c.user for c in platform.contacts.select_related("user") if c.user_id}
-    officials = [(u, Party.LSG) for u in selectors.forum_lsg_contacts(platform)] + [
-        (u, Party.POLICE) for u in selectors.forum_police_contacts(platform)
-    ]
-    seen = set()
-    for member, party in [(u, Party.CITIZEN) for u in initiators] + officials:
-        if member.pk in seen:
-            continue
-        seen.add(member.pk)
-        membership_grant(platform=platform, user=member, party=party, actor=actor, check=False)
+    for member in initiators:
+        membership_grant(
+            platform=platform, user=member, party=Party.CITIZEN, actor=actor, check=False
+        )
+    add_officials_by_default(platform=platform, actor=actor)
     notify(
         users=list(initiators),
         verb="registration.active",

@@ -419,3 +419,26 @@ def test_admin_import_is_for_superusers_only(client, cyril, territories, council
     response = client.post(reverse(IMPORT_URL), {"file": _upload(GOOD_CSV)})
     assert response.status_code == 403
     assert not Platform.objects.filter(kind=Platform.Kind.LCPC).exists()
+
+
+def test_imported_lcpc_gets_official_parties_as_members(db):
+    """Police liaison officers and LSG members of the territory join an imported LCPC by default."""
+    from platforms.imports import lcpc_import
+    from platforms.models import Membership, Party
+    from platforms.services import liaison_assign, membership_grant
+    from tests.factories import PoliceUnitFactory, UserFactory
+
+    rayon = Territory.objects.get(code="KG-C-ALAMUDUN")
+    council = CouncilFactory(territory=rayon)
+    aimak = TerritoryFactory(parent=rayon, name_en="Baitik")
+    lsg, officer = UserFactory(), UserFactory()
+    membership_grant(platform=council, user=lsg, party=Party.LSG, actor=None, check=False)
+    liaison_assign(user=officer, unit=PoliceUnitFactory(territory=rayon))
+    dataset = tablib.Dataset(headers=["name", "territory", "head"])
+    dataset.append(["LCPC Baitik", aimak.code, "Aibek Asanov"])
+    report = lcpc_import(dataset=dataset, dry_run=False)
+    assert report.ok
+    parties = dict(
+        Membership.objects.filter(platform__name="LCPC Baitik").values_list("user", "party")
+    )
+    assert parties == {lsg.pk: Party.LSG, officer.pk: Party.POLICE}
