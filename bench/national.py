@@ -43,22 +43,42 @@ def grow(n: int) -> float:
     with transaction.atomic():
         proposals = Proposal.objects.bulk_create(
             Proposal(
-                title=f"Bench proposal {i}", body="Street lighting and patrols " * 5,
-                category=rng.choice(Category.values), origin=f, platform=f,
-                police_unit=units.get(f.territory_id), author=author, state=rng.choice(states),
-                submitted_at=now, response_due=timezone.localdate(),
+                title=f"Bench proposal {i}",
+                body="Street lighting and patrols " * 5,
+                category=rng.choice(Category.values),
+                origin=f,
+                platform=f,
+                police_unit=units.get(f.territory_id),
+                author=author,
+                state=rng.choice(states),
+                submitted_at=now,
+                response_due=timezone.localdate(),
             )
             for i, f in ((i, rng.choice(forums)) for i in range(n))
         )
         ProposalEvent.objects.bulk_create(
-            ProposalEvent(proposal=p, kind=k, new_state=p.state, platform_id=p.platform_id,
-                          actor=author, actor_role="member")
-            for p in proposals for k in ("created", "submitted", "agenda")
+            ProposalEvent(
+                proposal=p,
+                kind=k,
+                new_state=p.state,
+                platform_id=p.platform_id,
+                actor=author,
+                actor_role="member",
+            )
+            for p in proposals
+            for k in ("created", "submitted", "agenda")
         )
         PoliceResponse.objects.bulk_create(
-            PoliceResponse(proposal=p, unit=p.police_unit, author=author, status="acknowledged",
-                           text="Received", published_at=now)
-            for p in proposals if p.police_unit_id
+            PoliceResponse(
+                proposal=p,
+                unit=p.police_unit,
+                author=author,
+                status="acknowledged",
+                text="Received",
+                published_at=now,
+            )
+            for p in proposals
+            if p.police_unit_id
         )
     return time.perf_counter() - started
 
@@ -66,17 +86,26 @@ def grow(n: int) -> float:
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    print(f"grew {n} proposals in {grow(n):.1f}s; {Proposal.objects.count()} in all, "
-          f"{ProposalEvent.objects.count()} events")
+    print(
+        f"grew {n} proposals in {grow(n):.1f}s; {Proposal.objects.count()} in all, "
+        f"{ProposalEvent.objects.count()} events"
+    )
     client = Client(HTTP_HOST="127.0.0.1")
     busy = Proposal.objects.order_by("-pk").first()
-    urls = ["/proposals/", "/proposals/?state=submitted&category=youth", "/proposals/?q=lighting",
-            "/proposals/?overdue=1", busy.get_absolute_url()]
+    urls = [
+        "/proposals/",
+        "/proposals/?state=submitted&category=youth",
+        "/proposals/?q=lighting",
+        "/proposals/?overdue=1",
+        busy.get_absolute_url(),
+    ]
     print(f"{'page':50} {'median ms':>9} {'queries':>7} {'bytes':>7}")
     for url in urls:
         ms, queries, size = measure(client, url, repeats)
         print(f"{url:50} {ms:9.1f} {queries:7d} {size:7d}")
-    head = LiaisonOfficer.objects.filter(position="head", active=True).select_related("user").first()
+    head = (
+        LiaisonOfficer.objects.filter(position="head", active=True).select_related("user").first()
+    )
     client.force_login(head.user)
     ms, queries, size = measure(client, "/liaison/", repeats)
     print(f"{'/liaison/ (district head)':50} {ms:9.1f} {queries:7d} {size:7d}")

@@ -14,8 +14,13 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 def test_beat_task_marks_overdue_through_the_worker(worker_app, forum, alice, leo, local_unit):
     proposal = services.proposal_create(
-        platform=forum, author=alice, title="Broken lamp", body="Dark road", category="road",
-        police_unit=local_unit, submit=True,
+        platform=forum,
+        author=alice,
+        title="Broken lamp",
+        body="Dark road",
+        category="road",
+        police_unit=local_unit,
+        submit=True,
     )
     Proposal.objects.filter(pk=proposal.pk).update(
         response_due=timezone.localdate() - timedelta(days=1)

@@ -208,8 +208,12 @@ def test_role_member_count(forum, alice, sam, paula):
 def test_rules_page_read_by_all_set_by_admin_only(client, forum, paula, alice):
     url = reverse("platforms:rules", args=[forum.slug])
     assert client.get(url).status_code == 200
-    data = {"matter": "proposal", "proposal-kind": "qualified", "proposal-quorum_percent": "40",
-            "proposal-threshold_percent": "75"}
+    data = {
+        "matter": "proposal",
+        "proposal-kind": "qualified",
+        "proposal-quorum_percent": "40",
+        "proposal-threshold_percent": "75",
+    }
     client.force_login(alice)
     assert client.post(url, data).status_code == 403
     client.force_login(paula)

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from forums import demo as forums_demo
-from platforms.demo import DEMO_PASSWORD, Seeder
 from forums.models import Proposal
+from platforms.demo import DEMO_PASSWORD, Seeder
 from platforms.models import Membership, Platform, PoliceUnit
 
 
