@@ -46,22 +46,62 @@ class User(AbstractUser):
         return self.display_name or full or _("Member #%(id)s") % {"id": self.pk}
 
 
+class NotificationCategory(models.TextChoices):
+    """What a notification is about; members choose an e-mail frequency per category."""
+
+    REGISTRATION = "registration", _("Forum registration and acknowledgements")
+    MEMBERSHIP = "membership", _("Membership: join requests, approvals and terms")
+    DECISION = "decision", _("Decisions: votes opened and closed")
+    PROPOSAL = "proposal", _("Proposals: escalation and responses")
+    MEETING = "meeting", _("Meetings")
+
+
+class NotificationFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("E-mail at once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("No e-mail, on the site only")
+
+
 class Notification(models.Model):
-    """An in-app notification; its e-mail copy goes through the outbox."""
+    """An in-app notification; its e-mail copy goes through the outbox, at once or in a digest."""
+
+    Category = NotificationCategory
+
+    class EmailState(models.TextChoices):
+        NONE = "none", _("no e-mail wanted")
+        QUEUED = "queued", _("queued")
+        DIGEST = "digest", _("waiting for a digest")
+        DIGESTED = "digested", _("included in a digest")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     verb = models.CharField(max_length=64)
+    # Blank for verbs outside the known categories: those are always e-mailed at once.
+    category = models.CharField(
+        max_length=16, choices=NotificationCategory.choices, blank=True, default=""
+    )
     title = models.CharField(max_length=255)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    email_state = models.CharField(
+        max_length=16, choices=EmailState.choices, default=EmailState.NONE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # The digest runs scan only the rows still waiting; the partial index stays small.
+            models.Index(
+                fields=["user", "category"],
+                condition=models.Q(email_state="digest"),
+                name="notification_digest",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -92,3 +132,40 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to}: {self.subject}"
+
+
+class NotificationPreference(models.Model):
+    """How often a user wants e-mail for one category; no row means immediately."""
+
+    Category = NotificationCategory
+    Frequency = NotificationFrequency
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=NotificationCategory.choices)
+    frequency = models.CharField(
+        _("e-mail"),
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category"], name="notification_preference_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category__in=NotificationCategory.values)
+                & models.Q(frequency__in=NotificationFrequency.values),
+                name="notification_preference_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.category}: {self.frequency}"

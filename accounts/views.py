@@ -1,12 +1,22 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import ProfileForm
+from accounts.models import NotificationCategory, NotificationFrequency
+from accounts.services import (
+    notification_preferences_of,
+    notification_preferences_set,
+    notifications_mark_read,
+)
 
 
 @require_POST
@@ -33,3 +43,59 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    page = Paginator(request.user.notifications.order_by("-created_at", "-pk"), 30).get_page(
+        request.GET.get("page")
+    )
+    # Overrides the context processor's lazy count, so the header and the page share one query.
+    unread = request.user.notifications.filter(read_at__isnull=True).count()
+    return render(
+        request, "accounts/notifications.html", {"page": page, "unread_notifications": unread}
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = notifications_mark_read(user=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("accounts:notifications")
+
+
+class NotificationSettingsForm(forms.Form):
+    """One e-mail frequency per notification category."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category, label in NotificationCategory.choices:
+            self.fields[category] = forms.ChoiceField(
+                label=label, choices=NotificationFrequency.choices
+            )
+
+
+@login_required
+def notification_settings(request):
+    form = NotificationSettingsForm(
+        request.POST or None, initial=notification_preferences_of(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_set(user=request.user, values=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your notification settings were saved."))
+            return redirect("accounts:notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})

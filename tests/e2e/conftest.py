@@ -53,12 +53,3 @@ def axe_check():
 
     return check
 
-
-@pytest.fixture(autouse=True)
-def territories(transactional_db):
-    """Transactional tests flush the database, shipped territories included: reload them."""
-    from platforms.models import Territory
-    from platforms.services import territories_load
-
-    if not Territory.objects.filter(code="KG").exists():
-        territories_load()

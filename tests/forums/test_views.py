@@ -148,9 +148,9 @@ def test_actions_refused_with_a_message_and_nothing_changed(client, proposal, al
 def test_liaison_dashboard(client, forum, alice, leo, local_unit, size, django_assert_num_queries):
     _many(forum, alice, local_unit, size)
     client.force_login(leo)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # session, user, is-liaison check, units with a grant, the queue, the counts,
-        # and the header's liaison link
+        # and the header's liaison link and unread count
         response = client.get(reverse("forums:liaison"))
     assert response.status_code == 200
     assert response.context["counts"]["total"] == size
