@@ -52,4 +52,3 @@ def axe_check():
         assert not bad, f"accessibility violations on {page.url}:\n" + "\n".join(bad)
 
     return check
-
