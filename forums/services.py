@@ -192,6 +192,7 @@ def proposal_create(
 
 @transaction.atomic
 def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Proposal:
+    """The author changes a private draft."""
     proposal = _locked(proposal)
     if not permissions.can_edit_draft(actor, proposal):
         raise PermissionDenied(_("Only the author edits a draft."))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("proposals/", views.tracker, name="tracker"),
     path("proposals/export.csv", views.export_csv, name="export"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/respond/", views.respond, name="respond"),
     path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
     path("liaison/", views.liaison_dashboard, name="liaison"),

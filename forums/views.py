@@ -140,7 +140,7 @@ def export_csv(request):
 
 
 def _create_with_attachment(form, user, create):
-    """Create the proposal and its attachment together: a refused file undoes both."""
+    """Save the proposal and its attachment together: a refused file undoes both."""
     try:
         with transaction.atomic():
             proposal = create()
@@ -476,4 +476,44 @@ def meeting_detail(request, pk: int):
             "minutes_form": minutes_form,
             "agenda_form": agenda_form,
         },
+    )
+
+
+@login_required
+def proposal_edit(request, pk: int):
+    """The author edits a private draft, and may submit it from here."""
+    proposal = access_proposal(request, pk)
+    if not permissions.can_edit_draft(request.user, proposal):
+        raise PermissionDenied(_("Only the author edits a draft."))
+    initial = {
+        "title": proposal.title,
+        "body": proposal.body,
+        "category": proposal.category,
+        "group": proposal.group_id,
+        "police_unit": proposal.police_unit_id,
+        "lsg_territory": proposal.lsg_territory_id,
+        "protect_author": proposal.protect_author,
+        "save_as": "draft",
+    }
+    form = MemberProposalForm(
+        request.POST or None, request.FILES or None, platform=proposal.platform, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = form.cleaned_data["save_as"] == "submit"
+
+        def update():
+            services.proposal_update_draft(
+                proposal=proposal, actor=request.user, **_proposal_data(form)
+            )
+            if submit:
+                services.proposal_submit(proposal=proposal, actor=request.user)
+            return proposal
+
+        if _create_with_attachment(form, request.user, update):
+            messages.success(request, _("Proposal submitted.") if submit else _("Draft saved."))
+            return redirect(proposal.get_absolute_url())
+    return render(
+        request,
+        "forums/proposal_form.html",
+        {"platform": proposal.platform, "form": form, "record": False, "proposal": proposal},
     )

@@ -108,10 +108,25 @@ def test_admin_allows_sysadmin(client, sysadmin):
 
 
 def test_mfa_setup_refused_for_unverified_email(client):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
     user = UserFactory(verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     client.force_login(user)
     response = client.get(reverse("mfa_activate_totp"))
-    assert response.status_code in (302, 403) or b"verif" in response.content.lower()
+    # refused before re-authentication is even asked for, with a message
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_index")
+    assert not Authenticator.objects.filter(user=user).exists()
+
+
+def test_mfa_setup_allowed_for_verified_email(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("mfa_activate_totp"))
+    # allowed through to the re-authentication step that precedes the set-up
+    assert response.status_code == 302
+    assert reverse("account_reauthenticate") in response["Location"]
 
 
 def test_language_switch_is_remembered_on_the_user(client):

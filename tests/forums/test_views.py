@@ -171,3 +171,24 @@ def test_meeting_pages(client, forum, sam, alice):
     client.force_login(alice)
     assert client.get(reverse("forums:meeting_new", args=[forum.slug])).status_code == 403
     assert client.get(reverse("forums:meetings", args=[forum.slug])).status_code == 200
+
+
+def test_author_edits_and_submits_a_draft(client, forum, alice, cyril):
+    p = services.proposal_create(
+        platform=forum, author=alice, title="Draft", body="B", category="youth"
+    )
+    url = reverse("forums:proposal_edit", args=[p.pk])
+    client.force_login(cyril)
+    assert client.get(url).status_code == 404
+    client.force_login(alice)
+    response = client.post(
+        url, {"title": "", "body": "kept", "category": "youth", "save_as": "draft"}
+    )
+    assert response.status_code == 200 and "kept" in response.content.decode()
+    response = client.post(
+        url, {"title": "Better", "body": "B2", "category": "road", "save_as": "submit"}
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert (p.title, p.category, p.state) == ("Better", "road", "submitted")
+    assert client.get(url).status_code == 403  # no longer a draft
