@@ -14,7 +14,7 @@ def _many(forum, author, unit, n):
         p = services.proposal_create(
             platform=forum,
             author=author,
-            title=f"P{i}",
+            title=f"Street lighting {i}",
             body="B",
             category="youth",
             police_unit=unit,
@@ -30,7 +30,7 @@ def test_tracker_query_count_is_flat(
     _many(forum, alice, local_unit, size)
     # 1 count, 1 page of proposals with platforms, unit and support counts, 1 regions for the filter
     with django_assert_num_queries(3):
-        response = client.get(reverse("forums:tracker"), {"state": "submitted", "q": "P"})
+        response = client.get(reverse("forums:tracker"), {"state": "submitted", "q": "lighting"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size
 
