@@ -431,7 +431,8 @@ def proposal_escalate(*, proposal: Proposal, actor: User, note: str = "") -> Esc
     return escalation
 
 
-def _pending_escalation(proposal: Proposal) -> Escalation:
+def _pending_escalation(proposal: Proposal, actor: User, platform: Platform) -> Escalation:
+    """The escalation waiting at `platform`, checked for the actor; locked for the decision."""
     escalation = (
         Escalation.objects.select_for_update()
         .select_related("to_platform", "from_platform")
@@ -440,6 +441,12 @@ def _pending_escalation(proposal: Proposal) -> Escalation:
     )
     if escalation is None:
         raise ValidationError(_("This proposal is not waiting for registration."))
+    if escalation.to_platform_id != platform.pk:
+        raise ValidationError(_("This proposal was escalated to another platform."))
+    if not permissions.can_register_escalation(actor, escalation):
+        raise PermissionDenied(
+            _("Only the secretariat of the upper platform registers or returns it.")
+        )
     return escalation
 
 
@@ -447,11 +454,7 @@ def _pending_escalation(proposal: Proposal) -> Escalation:
 def proposal_register(*, proposal: Proposal, actor: User, platform: Platform) -> Escalation:
     """The upper secretariat registers an escalated proposal under a number per platform and year."""
     proposal = _locked(proposal)
-    escalation = _pending_escalation(proposal)
-    if escalation.to_platform_id != platform.pk:
-        raise ValidationError(_("This proposal was escalated to another platform."))
-    if not permissions.can_register_escalation(actor, escalation):
-        raise PermissionDenied(_("Only the secretariat of the upper platform registers it."))
+    escalation = _pending_escalation(proposal, actor, platform)
     # the platform row lock serialises numbering; the unique constraint is the backstop
     Platform.objects.select_for_update().get(pk=platform.pk)
     year = timezone.localdate().year
@@ -492,11 +495,7 @@ def proposal_return(
     if not reason:
         raise ValidationError({"reason": _("Give the reasons for returning it.")})
     proposal = _locked(proposal)
-    escalation = _pending_escalation(proposal)
-    if escalation.to_platform_id != platform.pk:
-        raise ValidationError(_("This proposal was escalated to another platform."))
-    if not permissions.can_register_escalation(actor, escalation):
-        raise PermissionDenied(_("Only the secretariat of the upper platform returns it."))
+    escalation = _pending_escalation(proposal, actor, platform)
     escalation.status = Escalation.Status.RETURNED
     escalation.return_reason, escalation.decided_at = reason, timezone.now()
     escalation.save(update_fields=["status", "return_reason", "decided_at"])
