@@ -1,14 +1,20 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from platforms.models import Decision, Platform, PoliceUnit, Territory, ThematicGroup
+from platforms.models import (
+    AppendOnlyModel,
+    Decision,
+    Platform,
+    PoliceUnit,
+    Territory,
+    ThematicGroup,
+)
 
 
 class Category(models.TextChoices):
@@ -155,7 +161,7 @@ class Proposal(models.Model):
         )
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(AppendOnlyModel):
     """The proposal's timeline: append-only, one row per state change, escalation or response."""
 
     class Kind(models.TextChoices):
@@ -193,14 +199,6 @@ class ProposalEvent(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}: {self.kind}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Proposal events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Proposal events are append-only.")
 
 
 class Escalation(models.Model):

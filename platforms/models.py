@@ -37,6 +37,21 @@ class TreeNode(models.Model):
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
 
+class AppendOnlyModel(models.Model):
+    """A history row: written once, never changed or deleted through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(f"{type(self).__name__} rows are append-only.")
+
+
 class Territory(TreeNode):
     class Kind(models.TextChoices):
         COUNTRY = "country", _("country")
@@ -379,7 +394,7 @@ class PlatformContact(models.Model):
         return self.name
 
 
-class ForumAcknowledgement(models.Model):
+class ForumAcknowledgement(AppendOnlyModel):
     """Local self-government or police answering a forum registration (append-only)."""
 
     class Answer(models.TextChoices):
@@ -403,7 +418,7 @@ class ForumAcknowledgement(models.Model):
         return f"{self.platform_id} {self.party} {self.answer}"
 
 
-class PlatformEvent(models.Model):
+class PlatformEvent(AppendOnlyModel):
     """Append-only history of every state change of a platform and its memberships."""
 
     class Kind(models.TextChoices):
@@ -433,13 +448,6 @@ class PlatformEvent(models.Model):
     def __str__(self):
         return f"{self.platform_id}: {self.kind} {self.old}->{self.new}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Platform events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Platform events are append-only.")
 
 
 class ThematicGroup(models.Model):
