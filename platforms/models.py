@@ -449,7 +449,6 @@ class PlatformEvent(AppendOnlyModel):
         return f"{self.platform_id}: {self.kind} {self.old}->{self.new}"
 
 
-
 class ThematicGroup(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="thematic_groups")
     name = models.CharField(_("name"), max_length=200)
