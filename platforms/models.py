@@ -571,10 +571,10 @@ class DecisionRule(models.Model):
     matter = models.CharField(_("matter"), max_length=16, choices=Matter.choices)
     kind = models.CharField(_("rule"), max_length=16, choices=RuleKind.choices)
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of members who must vote)"), default=50
+        _("quorum (percent of members who must vote)"), default=50
     )
     threshold_percent = models.PositiveSmallIntegerField(
-        _("majority needed (% of yes and no votes)"), default=67
+        _("majority needed (percent of yes and no votes)"), default=67
     )
 
     class Meta:

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Notification, OutboxMessage
 from accounts.services import notify, outbox_relay
@@ -169,3 +170,15 @@ def test_notify_writes_notifications_and_outbox_then_relay_sends(
     assert OutboxMessage.objects.filter(status="sent").count() == 2
     assert len(mail.outbox) == 2
     assert outbox_relay() == 0  # idempotent: nothing left to send
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru", "uz"])
+def test_pages_are_translated(client, lang):
+    """Every catalogue is compiled and used: the home page heading differs from the English."""
+    english = "Public security forums of Kyrgyzstan"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=lang)
+    body = response.content.decode()
+    assert f'<html lang="{lang}">' in body
+    assert english not in body
+    with translation.override(lang):
+        assert translation.gettext(english) in body
