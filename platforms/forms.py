@@ -189,7 +189,9 @@ class CoordinatorForm(forms.Form):
 
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Rule"), choices=RuleKind.choices)
-    quorum_percent = forms.IntegerField(label=_("Quorum, percent of members"), min_value=0, max_value=100)
+    quorum_percent = forms.IntegerField(
+        label=_("Quorum, percent of members"), min_value=0, max_value=100
+    )
     threshold_percent = forms.IntegerField(
         label=_("Qualified majority, percent of yes and no"), min_value=50, max_value=100
     )
