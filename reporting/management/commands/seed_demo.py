@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from forums import demo as forums_demo
 from forums.models import Proposal
@@ -13,8 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        result = Seeder().run()
-        forums_demo.seed(forum=result["forum"], council=result["council"])
+        # demo notifications stay in memory instead of flooding the console
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = Seeder().run()
+            forums_demo.seed(forum=result["forum"], council=result["council"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: "
