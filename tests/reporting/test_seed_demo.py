@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -19,7 +21,7 @@ def _counts():
 
 
 def test_seed_demo_builds_the_structure_and_is_idempotent(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     first = _counts()
     assert Platform.objects.filter(level="national").count() == 1
     councils = Territory.objects.filter(kind__in=Territory.COUNCIL_KINDS).count()
@@ -37,6 +39,6 @@ def test_seed_demo_builds_the_structure_and_is_idempotent(client):
         "national_ngo",
         "delegate",
     } <= parties
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
     assert client.login(username="liaison@demo.openplatforms.kg", password="open-platforms-demo")
