@@ -7,7 +7,4 @@ def notifications(request):
     def unread():
         return user.notifications.filter(read_at__isnull=True).count()
 
-    def is_liaison():
-        return user.liaison_posts.filter(active=True).exists()
-
-    return {"unread_notifications": unread, "is_liaison": is_liaison}
+    return {"unread_notifications": unread}
