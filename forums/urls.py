@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/respond/", views.respond, name="respond"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
     path("liaison/", views.liaison_dashboard, name="liaison"),
     path("platforms/<slug:slug>/proposals/new/", views.proposal_new, name="proposal_new"),

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +27,7 @@ from forums.forms import (
     RecordProposalForm,
     ResponseForm,
 )
-from forums.models import Category, Comment, Meeting, PoliceResponse, Proposal
+from forums.models import Attachment, Category, Comment, Meeting, PoliceResponse, Proposal
 from platforms import permissions as platform_perms
 from platforms.models import Membership, Platform, PoliceUnit, Territory
 from platforms.views import access_platform
@@ -517,3 +517,19 @@ def proposal_edit(request, pk: int):
         "forums/proposal_form.html",
         {"platform": proposal.platform, "form": form, "record": False, "proposal": proposal},
     )
+
+
+def attachment(request, pk: int):
+    """Serve an attachment to whoever may see its proposal (drafts stay private)."""
+    item = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
+    if not permissions.can_view_proposal(request.user, item.proposal):
+        raise Http404(_("No such file."))
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    # images and PDFs open in the browser; nothing else is ever stored
+    response["Content-Disposition"] = f'inline; filename="attachment-{item.pk}{_suffix(item)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(item) -> str:
+    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[item.content_type]

@@ -192,3 +192,25 @@ def test_author_edits_and_submits_a_draft(client, forum, alice, cyril):
     p.refresh_from_db()
     assert (p.title, p.category, p.state) == ("Better", "road", "submitted")
     assert client.get(url).status_code == 403  # no longer a draft
+
+
+def test_attachments_are_served_to_those_who_may_see_the_proposal(
+    client, forum, alice, cyril, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    draft = services.proposal_create(
+        platform=forum, author=alice, title="D", body="B", category="youth"
+    )
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    item = services.attachment_add(proposal=draft, actor=alice, upload=pdf)
+    url = reverse("forums:attachment", args=[item.pk])
+    client.force_login(cyril)
+    assert client.get(url).status_code == 404  # a draft's file is private
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    services.proposal_submit(proposal=draft, actor=alice)
+    client.logout()
+    assert client.get(url).status_code == 200
+    assert url in client.get(draft.get_absolute_url()).content.decode()
