@@ -33,11 +33,14 @@ class ProposalQuerySet(models.QuerySet):
         return self.exclude(state=Proposal.State.DRAFT)
 
     def overdue(self, on=None):
-        """Addressed proposals past their response date with no published answer yet."""
-        on = on or timezone.localdate()
-        return self.filter(response_due__lt=on, first_response_at__isnull=True).exclude(
-            state__in=Proposal.FINAL_STATES + (Proposal.State.DRAFT,)
-        )
+        return self.filter(overdue_condition(on))
+
+
+def overdue_condition(on=None) -> Q:
+    """Addressed proposals past their response date with no published answer yet."""
+    return Q(response_due__lt=on or timezone.localdate(), first_response_at__isnull=True) & ~Q(
+        state__in=Proposal.INACTIVE_STATES
+    )
 
 
 class Proposal(models.Model):
@@ -54,6 +57,8 @@ class Proposal(models.Model):
         DUPLICATE = "duplicate", _("closed: duplicate")
 
     FINAL_STATES = (State.RESOLVED, State.WITHDRAWN, State.DUPLICATE, State.REJECTED)
+    # states in which nothing is awaited from anyone: no deadline, no support
+    INACTIVE_STATES = (*FINAL_STATES, State.DRAFT)
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=20000)
@@ -156,7 +161,7 @@ class Proposal(models.Model):
         return bool(
             self.response_due
             and self.first_response_at is None
-            and self.state not in self.FINAL_STATES + (self.State.DRAFT,)
+            and self.state not in self.INACTIVE_STATES
             and self.response_due < timezone.localdate()
         )
 

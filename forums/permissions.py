@@ -107,9 +107,7 @@ def can_moderate_comments(user, proposal: Proposal) -> bool:
 
 def can_support(user, proposal: Proposal) -> bool:
     """Any registered citizen supports a public, open proposal."""
-    return user.is_authenticated and proposal.state not in Proposal.FINAL_STATES + (
-        Proposal.State.DRAFT,
-    )
+    return user.is_authenticated and proposal.state not in Proposal.INACTIVE_STATES
 
 
 def can_withdraw(user, proposal: Proposal) -> bool:

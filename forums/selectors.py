@@ -4,7 +4,14 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from forums.models import Escalation, PoliceResponse, Proposal, ProposalEvent, Supporter
+from forums.models import (
+    Escalation,
+    PoliceResponse,
+    Proposal,
+    ProposalEvent,
+    Supporter,
+    overdue_condition,
+)
 from platforms.models import Platform, PoliceUnit, Territory
 
 
@@ -89,6 +96,6 @@ def liaison_dashboard(queue: QuerySet[Proposal]) -> tuple[list[Proposal], dict]:
     counts = queue.aggregate(
         total=Count("pk"),
         unanswered=Count("pk", filter=Q(first_response_at__isnull=True)),
-        overdue=Count("pk", filter=Q(response_due__lt=today, first_response_at__isnull=True)),
+        overdue=Count("pk", filter=overdue_condition(today)),
     )
     return rows, counts

@@ -124,7 +124,7 @@ def _clean_fields(*, title: str, body: str, category: str) -> dict:
     return {"title": title, "body": body, "category": category}
 
 
-def _check_addressees(platform: Platform, group, police_unit, lsg_territory) -> None:
+def _check_group(platform: Platform, group) -> None:
     if group is not None and group.platform_id != platform.pk:
         raise ValidationError({"group": _("Choose a thematic group of this platform.")})
 
@@ -172,7 +172,7 @@ def proposal_create(
     if not permissions.can_create_proposal(author, platform):
         raise PermissionDenied(_("Only members of this platform submit proposals."))
     fields = _clean_fields(title=title, body=body, category=category)
-    _check_addressees(platform, group, police_unit, lsg_territory)
+    _check_group(platform, group)
     proposal = Proposal.objects.create(
         **fields,
         origin=platform,
@@ -201,7 +201,7 @@ def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Propo
         body=fields.get("body", proposal.body),
         category=fields.get("category", proposal.category),
     )
-    _check_addressees(proposal.platform, fields.get("group"), None, None)
+    _check_group(proposal.platform, fields.get("group"))
     for key in ("group", "police_unit", "lsg_territory", "protect_author"):
         if key in fields:
             setattr(proposal, key, fields[key])
@@ -244,7 +244,7 @@ def proposal_record(
     if not permissions.can_record_proposal(actor, platform):
         raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
     fields = _clean_fields(title=title, body=body, category=category)
-    _check_addressees(platform, group, police_unit, lsg_territory)
+    _check_group(platform, group)
     proposal = Proposal(
         **fields,
         origin=platform,

@@ -348,11 +348,9 @@ def decision_list(request, slug: str):
         {
             "platform": platform,
             "page": page,
+            # the secretariat opens any matter; this also covers members choosing a first one
             "can_open": request.user.is_authenticated
-            and (
-                permissions.can_act_as_secretariat(request.user, platform)
-                or permissions.can_open_decision(request.user, platform, Matter.SECRETARIAT)
-            ),
+            and permissions.can_open_decision(request.user, platform, Matter.SECRETARIAT),
         },
     )
 
