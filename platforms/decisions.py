@@ -91,10 +91,10 @@ def decision_open(
     if closes_at is not None and closes_at <= timezone.now():
         errors["closes_at"] = _("The closing time must be in the future.")
     if matter == Matter.SECRETARIAT:
+        # a candidate whose term is over is no longer a member, even before the daily task
         if (
             candidate is None
-            or candidate.platform_id != platform.pk
-            or candidate.status != "active"
+            or not Membership.objects.current().filter(pk=candidate.pk, platform=platform).exists()
         ):
             errors["candidate"] = _("Choose a current member as the candidate.")
         if not term_start or not term_end or term_end < term_start:

@@ -3,7 +3,7 @@
 Views, templates and services all ask these functions; nothing else decides.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from platforms.models import (
     Decision,
@@ -17,21 +17,47 @@ from platforms.models import (
     PoliceUnitUserObjectPermission,
     Role,
 )
-from platforms.roles import ADMINISTER, MODERATE, PARTICIPATE, RESPOND, SECRETARIAT
+from platforms.roles import (
+    ADMINISTER,
+    MODERATE,
+    PARTICIPATE,
+    RESPOND,
+    ROLE_PERMISSIONS,
+    SECRETARIAT,
+)
 
 
 def _is_sysadmin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
+def _roles_granting(codename: str) -> list[str]:
+    return [role for role, codenames in ROLE_PERMISSIONS.items() if codename in codenames]
+
+
 def _has_platform_perm(user, codename: str, platform: Platform) -> bool:
+    """The stored grant, honoured only while a current membership still entitles to it.
+
+    The grant is a cache that the daily term check revokes; until it runs, an expired term
+    (or an ended membership synced late) must not keep its rights. One query either way: the
+    membership condition is an EXISTS inside the grant lookup.
+    """
     if not user.is_authenticated or not user.is_active:
         return False
     if _is_sysadmin(user):
         return True
-    return PlatformUserObjectPermission.objects.filter(
-        user=user, content_object=platform, permission__codename=codename
-    ).exists()
+    entitling = Membership.objects.current().filter(
+        user=OuterRef("user"),
+        platform=OuterRef("content_object"),
+        role__in=_roles_granting(codename),
+    )
+    return (
+        PlatformUserObjectPermission.objects.filter(
+            user=user, content_object=platform, permission__codename=codename
+        )
+        .filter(Exists(entitling))
+        .exists()
+    )
 
 
 def can_view_platform(user, platform: Platform) -> bool:
@@ -60,7 +86,7 @@ def platforms_visible_to(user) -> QuerySet[Platform]:
 
 
 def can_participate(user, platform: Platform) -> bool:
-    """Members take part: submit proposals, vote, join thematic groups."""
+    """Current members take part: submit proposals, vote, join thematic groups."""
     return platform.is_public and _has_platform_perm(user, PARTICIPATE, platform)
 
 

@@ -485,7 +485,7 @@ def group_set_coordinator(*, group: ThematicGroup, actor: User, user: User | Non
     """The secretariat names a group member as the group's coordinator."""
     if not permissions.can_manage_groups(actor, group.platform):
         raise PermissionDenied(_("Only the secretariat names coordinators."))
-    if user is not None and not group.members.filter(user=user).exists():
+    if user is not None and not group.members.current().filter(user=user).exists():
         raise ValidationError({"coordinator": _("The coordinator must be a member of the group.")})
     group.coordinator = user
     group.save(update_fields=["coordinator"])
