@@ -5,6 +5,16 @@ from forums.models import Category, Meeting, PoliceResponse, Proposal
 from platforms.models import Platform, PoliceUnit, Territory, ThematicGroup
 
 
+class IdField(forms.IntegerField):
+    """A posted database id: a positive integer that fits a bigint, or a validation error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+
 class NamedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return getattr(obj, "name", str(obj))
@@ -62,6 +72,12 @@ class RecordProposalForm(ProposalForm):
     on_behalf_of = forms.CharField(
         label=_("Made by (leave empty for an anonymous citizen)"), max_length=200, required=False
     )
+    protect_author = forms.BooleanField(
+        label=_(
+            "Show this name to no one but the secretariat (not to the police, not to the public)"
+        ),
+        required=False,
+    )
 
 
 class ResponseForm(forms.Form):
@@ -103,7 +119,23 @@ class CommentForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(label=_("Number of the proposal it duplicates"), min_value=1)
+    into = IdField(label=_("Number of the proposal it duplicates"), widget=forms.NumberInput)
+
+
+class HideCommentForm(forms.Form):
+    comment = IdField()
+    reason = forms.CharField(label=_("Reasons"), max_length=500)
+
+
+class EscalationAnswerForm(forms.Form):
+    """Register or return an escalation waiting at a platform."""
+
+    platform = IdField()
+    reason = forms.CharField(label=_("Reasons"), max_length=2000, required=False)
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reasons"), max_length=2000, required=False)
 
 
 class AssignForm(forms.Form):
@@ -115,6 +147,21 @@ class AssignForm(forms.Form):
         self.fields["officer"].label_from_instance = lambda u: u.public_name
 
 
+class BoundedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """At most `limit` choices, refused before the ids reach the database."""
+
+    def __init__(self, *args, limit: int = 50, **kwargs):
+        self.limit = limit
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if value and len(value) > self.limit:
+            raise forms.ValidationError(
+                _("Choose at most %(n)d.") % {"n": self.limit}, code="too_many"
+            )
+        return super().clean(value)
+
+
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -124,7 +171,7 @@ class MeetingForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
-    guests = forms.ModelMultipleChoiceField(
+    guests = BoundedMultipleChoiceField(
         label=_("Joint with (for joint meetings)"), queryset=Platform.objects.none(), required=False
     )
 
@@ -141,17 +188,31 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    attendees = forms.ModelMultipleChoiceField(
-        label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    attendees = BoundedMultipleChoiceField(
+        limit=2000,
+        label=_("Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     minutes = forms.CharField(
         label=_("Minutes"), widget=forms.Textarea, max_length=50000, required=False
     )
     publish = forms.BooleanField(label=_("Publish the minutes"), required=False)
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction (published minutes)"),
+        max_length=500,
+        required=False,
+        help_text=_("The earlier text stays on record with this reason."),
+    )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, published: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members
+        if published:
+            del self.fields["publish"]
+        else:
+            del self.fields["correction_reason"]
         self.fields["attendees"].label_from_instance = lambda u: u.public_name
 
 
@@ -163,3 +224,41 @@ class AgendaForm(forms.Form):
         self.fields["proposal"].queryset = Proposal.objects.filter(
             platform=platform, state__in=[Proposal.State.SUBMITTED, Proposal.State.REGISTERED]
         )
+
+
+class TrackerFilterForm(forms.Form):
+    """The tracker's query string; an invalid value (a NUL byte, a forged id) is dropped."""
+
+    q = forms.CharField(required=False)
+    platform = forms.CharField(required=False, max_length=200)
+    territory = forms.CharField(required=False, max_length=32)
+    unit = IdField(required=False)
+    state = forms.ChoiceField(
+        required=False, choices=[("", "")] + [c for c in Proposal.State.choices if c[0] != "draft"]
+    )
+    category = forms.ChoiceField(required=False, choices=[("", ""), *Category.choices])
+    overdue = forms.CharField(required=False, max_length=1)
+
+    def clean_q(self):
+        return self.cleaned_data["q"].strip()[:100]
+
+    def filters(self) -> dict:
+        """Keyword arguments for selectors.tracker, looked up from the valid values only."""
+        self.is_valid()
+        data = self.cleaned_data
+        platform = territory = unit = None
+        if data.get("platform"):
+            platform = Platform.objects.filter(slug=data["platform"]).first()
+        if data.get("territory"):
+            territory = Territory.objects.filter(code=data["territory"]).first()
+        if data.get("unit"):
+            unit = PoliceUnit.objects.filter(pk=data["unit"]).first()
+        return {
+            "platform": platform,
+            "state": data.get("state", ""),
+            "category": data.get("category", ""),
+            "territory": territory,
+            "unit": unit,
+            "overdue": data.get("overdue") == "1",
+            "query": data.get("q", ""),
+        }

@@ -36,10 +36,22 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(overdue_condition(on))
 
 
-def overdue_condition(on=None) -> Q:
-    """Addressed proposals past their response date with no published answer yet."""
-    return Q(response_due__lt=on or timezone.localdate(), first_response_at__isnull=True) & ~Q(
-        state__in=Proposal.INACTIVE_STATES
+def awaiting_answer_condition(party: str = "") -> Q:
+    """An addressee (or the given one: "police", "lsg") has not answered yet.
+
+    Each party's deadline stands until that party answers.
+    """
+    police = Q(police_unit__isnull=False, police_answered_at__isnull=True)
+    lsg = Q(lsg_territory__isnull=False, lsg_answered_at__isnull=True)
+    return {"police": police, "lsg": lsg}.get(party, police | lsg)
+
+
+def overdue_condition(on=None, party: str = "") -> Q:
+    """Addressed proposals past their response date that an addressee has not answered yet."""
+    return (
+        Q(response_due__lt=on or timezone.localdate())
+        & awaiting_answer_condition(party)
+        & ~Q(state__in=Proposal.INACTIVE_STATES)
     )
 
 
@@ -136,6 +148,9 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     response_due = models.DateField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    # one per addressee: an answer by one party never clears the other's deadline
+    police_answered_at = models.DateTimeField(null=True, blank=True)
+    lsg_answered_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_marked_at = models.DateTimeField(null=True, blank=True)
 
@@ -157,13 +172,24 @@ class Proposal(models.Model):
         return reverse("forums:proposal", kwargs={"pk": self.pk})
 
     @property
+    def overdue_parties(self) -> list[str]:
+        """The addressees ("police", "lsg") whose answer is past the response date."""
+        if (
+            not self.response_due
+            or self.state in self.INACTIVE_STATES
+            or self.response_due >= timezone.localdate()
+        ):
+            return []
+        parties = []
+        if self.police_unit_id and self.police_answered_at is None:
+            parties.append(PoliceResponse.Responder.POLICE)
+        if self.lsg_territory_id and self.lsg_answered_at is None:
+            parties.append(PoliceResponse.Responder.LSG)
+        return parties
+
+    @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.response_due
-            and self.first_response_at is None
-            and self.state not in self.INACTIVE_STATES
-            and self.response_due < timezone.localdate()
-        )
+        return bool(self.overdue_parties)
 
 
 class ProposalEvent(AppendOnlyModel):
@@ -405,6 +431,25 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("forums:meeting", kwargs={"pk": self.pk})
+
+
+class MinutesCorrection(AppendOnlyModel):
+    """Published minutes change only through a recorded correction: the old text is kept."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="corrections")
+    old_minutes = models.TextField()
+    new_minutes = models.TextField()
+    reason = models.CharField(_("reason for the correction"), max_length=500)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.at:%Y-%m-%d}"
 
 
 class AgendaItem(models.Model):

@@ -10,6 +10,7 @@ from forums.models import (
     Proposal,
     ProposalEvent,
     Supporter,
+    awaiting_answer_condition,
     overdue_condition,
 )
 from platforms.models import Platform, PoliceUnit, Territory
@@ -92,10 +93,11 @@ def liaison_dashboard(queue: QuerySet[Proposal]) -> tuple[list[Proposal], dict]:
             "submitted_at", "pk"
         )[:200]
     )
-    rows.sort(key=lambda p: (not p.is_overdue, p.submitted_at))
+    # the police's own deadline: a local self-government answer does not clear it
+    rows.sort(key=lambda p: ("police" not in p.overdue_parties, p.submitted_at))
     counts = queue.aggregate(
         total=Count("pk"),
-        unanswered=Count("pk", filter=Q(first_response_at__isnull=True)),
-        overdue=Count("pk", filter=overdue_condition(today)),
+        unanswered=Count("pk", filter=awaiting_answer_condition("police")),
+        overdue=Count("pk", filter=overdue_condition(today, "police")),
     )
     return rows, counts

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notify
-from forums import permissions
+from accounts.text import isolate
+from forums import permissions, uploads
 from forums.models import (
     ALLOWED_UPLOADS,
     MAX_UPLOAD_BYTES,
@@ -19,16 +20,20 @@ from forums.models import (
     Comment,
     Escalation,
     Meeting,
+    MinutesCorrection,
     PoliceResponse,
     Proposal,
     ProposalEvent,
     Supporter,
+    awaiting_answer_condition,
 )
 from platforms.decisions import decision_close, decision_open
 from platforms.models import Decision, Matter, Membership, Platform, Role
 
 S = Proposal.State
 REMINDER_DAYS = 3
+# the neighbours a joint meeting can invite; a bound keeps a forged form from listing thousands
+MAX_MEETING_GUESTS = 50
 
 # Which states each manual transition starts from.
 TRANSITIONS = {
@@ -45,11 +50,14 @@ TRANSITIONS = {
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    return (
-        Proposal.objects.select_for_update()
-        .select_related("platform", "origin")
-        .get(pk=proposal.pk)
-    )
+    """The proposal, row-locked and re-read.
+
+    The lock is taken without joins: PostgreSQL re-checks a locked row's join conditions after a
+    concurrent update, so a join on `platform` would drop a row whose platform just changed (a
+    double click on "Register" raised DoesNotExist).
+    """
+    Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").get()
+    return Proposal.objects.select_related("platform", "origin").get(pk=proposal.pk)
 
 
 def _require_state(proposal: Proposal, action: str) -> None:
@@ -140,8 +148,8 @@ def _submitted(proposal: Proposal) -> None:
 def _notify_submitted(proposal: Proposal) -> None:
     # never the author's name: a protected author must not leak through a notification
     title = _("New proposal on %(platform)s: %(title)s") % {
-        "platform": proposal.platform.name,
-        "title": proposal.title,
+        "platform": isolate(proposal.platform.name),
+        "title": isolate(proposal.title),
     }
     users = (
         set(secretariat_users(proposal.platform))
@@ -239,8 +247,9 @@ def proposal_record(
     group=None,
     police_unit=None,
     lsg_territory=None,
+    protect_author: bool = False,
 ) -> Proposal:
-    """The secretariat records a proposal made on paper or aloud (named or anonymous)."""
+    """The secretariat records a proposal made on paper or aloud (named, protected or anonymous)."""
     if not permissions.can_record_proposal(actor, platform):
         raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
     fields = _clean_fields(title=title, body=body, category=category)
@@ -253,6 +262,7 @@ def proposal_record(
         police_unit=police_unit,
         lsg_territory=lsg_territory,
         on_behalf_of=(on_behalf_of or "").strip()[:200],
+        protect_author=protect_author,
         recorded_by=actor,
         state=S.SUBMITTED,
     )
@@ -263,8 +273,13 @@ def proposal_record(
     return proposal
 
 
+@transaction.atomic
 def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
-    """Attach an image or PDF: extension, declared type, magic bytes and size are checked."""
+    """Attach an image or PDF: extension, declared type, magic bytes and size are checked.
+
+    The stored file has no metadata and a neutral name (see forums.uploads): the
+    original name and EXIF/XMP could unmask a protected author.
+    """
     if proposal.author_id != actor.pk and not permissions.can_manage_proposal(actor, proposal):
         raise PermissionDenied(_("Only the author or the secretariat adds attachments."))
     name = upload.name or "file"
@@ -283,8 +298,9 @@ def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
     content_type = ALLOWED_UPLOADS[ext]
     if not head.startswith(signatures[content_type]):
         raise ValidationError({"attachment": _("The file's content does not match its type.")})
+    clean = uploads.clean_file(proposal=proposal, upload=upload, content_type=content_type)
     return Attachment.objects.create(
-        proposal=proposal, file=upload, name=name[:200], content_type=content_type, size=upload.size
+        proposal=proposal, file=clean, name=clean.name, content_type=content_type, size=clean.size
     )
 
 
@@ -424,7 +440,7 @@ def proposal_escalate(*, proposal: Proposal, actor: User, note: str = "") -> Esc
         users=list(secretariat_users(upper)),
         verb="proposal.escalated",
         title=_("Escalated to %(platform)s: %(title)s")
-        % {"platform": upper.name, "title": proposal.title},
+        % {"platform": isolate(upper.name), "title": isolate(proposal.title)},
         body=escalation.note,
         url=proposal.get_absolute_url(),
     )
@@ -480,7 +496,7 @@ def proposal_register(*, proposal: Proposal, actor: User, platform: Platform) ->
         + ([proposal.author] if proposal.author else []),
         verb="proposal.registered",
         title=_("Registered at %(platform)s under %(number)s")
-        % {"platform": platform.name, "number": escalation.registration_number},
+        % {"platform": isolate(platform.name), "number": escalation.registration_number},
         url=proposal.get_absolute_url(),
     )
     return escalation
@@ -513,7 +529,7 @@ def proposal_return(
         users=list(secretariat_users(escalation.from_platform)),
         verb="proposal.returned",
         title=_("Returned by %(platform)s: %(title)s")
-        % {"platform": platform.name, "title": proposal.title},
+        % {"platform": isolate(platform.name), "title": isolate(proposal.title)},
         body=reason,
         url=proposal.get_absolute_url(),
     )
@@ -563,7 +579,10 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, actor: User) -> Propo
     ):
         raise PermissionDenied(_("Only the secretariat of both proposals merges them."))
     _require_state(duplicate, "merge")
-    if into.state in Proposal.FINAL_STATES:
+    if into.platform_id != duplicate.platform_id:
+        raise ValidationError(_("Merge only into a proposal on the same platform."))
+    # a private draft never becomes a merge target: its title would appear on a public page
+    if into.state in Proposal.INACTIVE_STATES:
         raise ValidationError(_("Merge into an open proposal."))
     moved = 0
     for supporter_id in duplicate.supporters.values_list("user_id", flat=True):
@@ -582,7 +601,7 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, actor: User) -> Propo
         actor=actor,
         role="secretariat",
         old=old,
-        note=_("Duplicate of #%(pk)d %(title)s") % {"pk": into.pk, "title": into.title},
+        note=_("Duplicate of #%(pk)d %(title)s") % {"pk": into.pk, "title": isolate(into.title)},
     )
     event_add(
         proposal=into,
@@ -591,7 +610,7 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, actor: User) -> Propo
         role="secretariat",
         old=into.state,
         note=_("Merged #%(pk)d %(title)s; %(n)d supporters added")
-        % {"pk": duplicate.pk, "title": duplicate.title, "n": moved},
+        % {"pk": duplicate.pk, "title": isolate(duplicate.title), "n": moved},
     )
     return into
 
@@ -625,7 +644,7 @@ def proposal_assign(*, proposal: Proposal, actor: User, officer: User) -> Propos
     notify(
         users=[officer],
         verb="proposal.assigned",
-        title=_("Assigned to you: %(title)s") % {"title": proposal.title},
+        title=_("Assigned to you: %(title)s") % {"title": isolate(proposal.title)},
         url=proposal.get_absolute_url(),
     )
     return proposal
@@ -685,9 +704,16 @@ def response_log(
 def _publish(response: PoliceResponse, proposal: Proposal, actor: User) -> None:
     response.published_at = timezone.now()
     response.save(update_fields=["published_at"])
-    if proposal.first_response_at is None:
-        proposal.first_response_at = response.published_at
-        proposal.save(update_fields=["first_response_at"])
+    answered = (
+        "police_answered_at"
+        if response.responder == PoliceResponse.Responder.POLICE
+        else "lsg_answered_at"
+    )
+    fields = [f for f in ("first_response_at", answered) if getattr(proposal, f) is None]
+    for field in fields:
+        setattr(proposal, field, response.published_at)
+    if fields:
+        proposal.save(update_fields=fields)
     event_add(
         proposal=proposal,
         kind=ProposalEvent.Kind.RESPONSE,
@@ -703,7 +729,7 @@ def _publish(response: PoliceResponse, proposal: Proposal, actor: User) -> None:
         users=list(users),
         verb="proposal.response",
         title=_("Answer on %(title)s: %(status)s")
-        % {"title": proposal.title, "status": response.get_status_display()},
+        % {"title": isolate(proposal.title), "status": response.get_status_display()},
         url=proposal.get_absolute_url(),
     )
 
@@ -746,6 +772,16 @@ def comment_hide(*, comment: Comment, actor: User, reason: str) -> Comment:
     return comment
 
 
+def _unanswered_parties(proposal: Proposal) -> set:
+    """The people of each addressee that has not answered yet."""
+    users = set()
+    if proposal.police_answered_at is None:
+        users |= set(unit_officers(proposal))
+    if proposal.lsg_answered_at is None:
+        users |= set(permissions.lsg_responders(proposal))
+    return users
+
+
 def response_deadlines_check(*, today: date | None = None) -> dict:
     """Remind the unit before the deadline; after it, mark the proposal publicly overdue."""
     today = today or timezone.localdate()
@@ -753,7 +789,7 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
     soon = (
         Proposal.objects.public()
         .filter(
-            first_response_at__isnull=True,
+            awaiting_answer_condition(),
             reminded_at__isnull=True,
             response_due__gte=today,
             response_due__lte=today + timedelta(days=REMINDER_DAYS),
@@ -763,12 +799,12 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
     )
     for proposal in soon:
         with transaction.atomic():
-            users = set(unit_officers(proposal)) | set(permissions.lsg_responders(proposal))
+            users = _unanswered_parties(proposal)
             notify(
                 users=list(users),
                 verb="proposal.deadline",
                 title=_("Answer due by %(date)s: %(title)s")
-                % {"date": proposal.response_due.isoformat(), "title": proposal.title},
+                % {"date": proposal.response_due.isoformat(), "title": isolate(proposal.title)},
                 url=proposal.get_absolute_url(),
             )
             Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
@@ -788,11 +824,11 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
                 old=proposal.state,
                 note=_("No answer by %(date)s") % {"date": proposal.response_due.isoformat()},
             )
-            users = set(unit_officers(proposal)) | set(secretariat_users(proposal.platform))
+            users = _unanswered_parties(proposal) | set(secretariat_users(proposal.platform))
             notify(
                 users=list(users),
                 verb="proposal.overdue",
-                title=_("Overdue: %(title)s") % {"title": proposal.title},
+                title=_("Overdue: %(title)s") % {"title": isolate(proposal.title)},
                 url=proposal.get_absolute_url(),
             )
             marked += 1
@@ -816,8 +852,13 @@ def meeting_create(
         raise PermissionDenied(_("Only the secretariat schedules meetings."))
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the meeting a title.")})
+    guests = list(guests)
     if kind == Meeting.Kind.JOINT and not guests:
         raise ValidationError({"guests": _("A joint meeting needs at least one other platform.")})
+    if len(guests) > MAX_MEETING_GUESTS:
+        raise ValidationError(
+            {"guests": _("Invite at most %(n)d platforms.") % {"n": MAX_MEETING_GUESTS}}
+        )
     meeting = Meeting.objects.create(
         platform=platform,
         kind=kind,
@@ -834,15 +875,28 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_record(
-    *, meeting: Meeting, actor: User, attendees=(), minutes: str = "", publish: bool = False
+    *,
+    meeting: Meeting,
+    actor: User,
+    attendees=(),
+    minutes: str = "",
+    publish: bool = False,
+    correction_reason: str = "",
 ) -> Meeting:
-    """Record attendance and minutes; published minutes are public."""
+    """Record attendance and minutes; published minutes change only by a recorded correction."""
     if not permissions.can_manage_meetings(actor, meeting.platform):
         raise PermissionDenied(_("Only the secretariat records meetings."))
+    # the row lock serialises double submits: the second one sees the minutes already published
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.attendees.set(attendees)
-    meeting.minutes = (minutes or "").strip()
+    minutes = (minutes or "").strip()
+    if meeting.minutes_published_at:
+        if minutes != meeting.minutes:
+            _minutes_correct(meeting, actor=actor, minutes=minutes, reason=correction_reason)
+        return meeting
+    meeting.minutes = minutes
     fields = ["minutes"]
-    if publish and not meeting.minutes_published_at:
+    if publish:
         if not meeting.minutes:
             raise ValidationError({"minutes": _("Write the minutes before publishing them.")})
         meeting.minutes_published_at = timezone.now()
@@ -859,3 +913,27 @@ def meeting_record(
             )
     meeting.save(update_fields=fields)
     return meeting
+
+
+def _minutes_correct(meeting: Meeting, *, actor: User, minutes: str, reason: str) -> None:
+    """Published minutes: the old text and the reason stay on record, in public."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "correction_reason": _(
+                    "The minutes are published: give the reason for the correction."
+                )
+            }
+        )
+    if not minutes:
+        raise ValidationError({"minutes": _("Published minutes cannot be emptied.")})
+    MinutesCorrection.objects.create(
+        meeting=meeting,
+        old_minutes=meeting.minutes,
+        new_minutes=minutes,
+        reason=reason[:500],
+        actor=actor,
+    )
+    meeting.minutes = minutes
+    meeting.save(update_fields=["minutes"])

@@ -11,14 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.exports import safe_row
 from accounts.models import User
 from accounts.web import add_service_errors, run_service
-from forums import permissions, selectors, services
+from forums import permissions, selectors, services, uploads
 from forums.forms import (
     AgendaForm,
     AssignForm,
+    CloseForm,
     CommentForm,
     EscalateForm,
+    EscalationAnswerForm,
+    HideCommentForm,
     MeetingForm,
     MemberProposalForm,
     MergeForm,
@@ -26,10 +30,11 @@ from forums.forms import (
     ReasonForm,
     RecordProposalForm,
     ResponseForm,
+    TrackerFilterForm,
 )
 from forums.models import Attachment, Category, Comment, Meeting, PoliceResponse, Proposal
 from platforms import permissions as platform_perms
-from platforms.models import Membership, Platform, PoliceUnit, Territory
+from platforms.models import Membership, Platform, Territory
 from platforms.views import access_platform
 
 
@@ -55,29 +60,7 @@ def access_proposal(request, pk: int) -> Proposal:
 
 
 def _filters(request) -> dict:
-    get = request.GET
-    platform = (
-        Platform.objects.filter(slug=get.get("platform", "")).first()
-        if get.get("platform")
-        else None
-    )
-    territory = (
-        Territory.objects.filter(code=get.get("territory", "")).first()
-        if get.get("territory")
-        else None
-    )
-    unit = None
-    if get.get("unit", "").isdigit():
-        unit = PoliceUnit.objects.filter(pk=int(get["unit"])).first()
-    return {
-        "platform": platform,
-        "state": get.get("state", "") if get.get("state", "") in Proposal.State.values else "",
-        "category": get.get("category", "") if get.get("category", "") in Category.values else "",
-        "territory": territory,
-        "unit": unit,
-        "overdue": get.get("overdue") == "1",
-        "query": get.get("q", "").strip()[:100],
-    }
+    return TrackerFilterForm(request.GET).filters()
 
 
 def tracker(request):
@@ -121,7 +104,7 @@ def export_csv(request):
     for p in selectors.tracker(**filters).select_related("author").iterator(chunk_size=500):
         author = "" if p.protect_author else (p.author.public_name if p.author else p.on_behalf_of)
         writer.writerow(
-            [
+            safe_row(
                 p.pk,
                 p.title,
                 p.category,
@@ -134,7 +117,7 @@ def export_csv(request):
                 p.response_due or "",
                 p.first_response_at or "",
                 int(p.is_overdue),
-            ]
+            )
         )
     return response
 
@@ -246,7 +229,7 @@ def proposal_detail(request, pk: int):
             "responses": selectors.published_responses(proposal),
             "draft_responses": drafts,
             "escalations": selectors.escalation_path(proposal),
-            "attachments": proposal.attachments.all(),
+            "attachments": uploads.listing(proposal),
             "comments": comments,
             "supporters": proposal.supporters.count(),
             "comment_form": CommentForm(),
@@ -263,6 +246,14 @@ def proposal_detail(request, pk: int):
     )
 
 
+def _posted(form_class, data) -> dict:
+    """The posted fields of an action, validated; ids parsed as ids before anything is looked up."""
+    form = form_class(data)
+    if not form.is_valid():
+        raise ValidationError([e for errors in form.errors.values() for e in errors])
+    return form.cleaned_data
+
+
 def _proposal_action(request, proposal: Proposal):
     user = request.user
     if not user.is_authenticated:
@@ -275,10 +266,12 @@ def _proposal_action(request, proposal: Proposal):
         elif action == "submit":
             services.proposal_submit(proposal=proposal, actor=user)
         elif action == "comment":
-            services.comment_add(proposal=proposal, author=user, body=post.get("body", ""))
+            body = _posted(CommentForm, post)["body"]
+            services.comment_add(proposal=proposal, author=user, body=body)
         elif action == "hide_comment":
-            comment = get_object_or_404(Comment, pk=post.get("comment"), proposal=proposal)
-            services.comment_hide(comment=comment, actor=user, reason=post.get("reason", ""))
+            data = _posted(HideCommentForm, post)
+            comment = get_object_or_404(Comment, pk=data["comment"], proposal=proposal)
+            services.comment_hide(comment=comment, actor=user, reason=data["reason"])
         elif action == "agenda":
             services.proposal_put_on_agenda(proposal=proposal, actor=user)
         elif action == "vote":
@@ -287,9 +280,11 @@ def _proposal_action(request, proposal: Proposal):
         elif action == "decide":
             services.proposal_decide(proposal=proposal, actor=user)
         elif action == "escalate":
-            services.proposal_escalate(proposal=proposal, actor=user, note=post.get("note", ""))
+            note = _posted(EscalateForm, post)["note"]
+            services.proposal_escalate(proposal=proposal, actor=user, note=note)
         elif action in ("register", "return"):
-            platform = get_object_or_404(Platform, pk=post.get("platform"))
+            data = _posted(EscalationAnswerForm, post)
+            platform = get_object_or_404(Platform, pk=data["platform"])
             if action == "register":
                 esc = services.proposal_register(proposal=proposal, actor=user, platform=platform)
                 messages.success(
@@ -297,17 +292,20 @@ def _proposal_action(request, proposal: Proposal):
                 )
             else:
                 services.proposal_return(
-                    proposal=proposal, actor=user, platform=platform, reason=post.get("reason", "")
+                    proposal=proposal, actor=user, platform=platform, reason=data["reason"]
                 )
         elif action in ("resolve", "withdraw"):
             resolution = (
                 Proposal.State.RESOLVED if action == "resolve" else Proposal.State.WITHDRAWN
             )
             services.proposal_close(
-                proposal=proposal, actor=user, resolution=resolution, note=post.get("reason", "")
+                proposal=proposal,
+                actor=user,
+                resolution=resolution,
+                note=_posted(CloseForm, post)["reason"],
             )
         elif action == "merge":
-            into = get_object_or_404(Proposal, pk=post.get("into") or 0)
+            into = get_object_or_404(Proposal, pk=_posted(MergeForm, post)["into"])
             services.proposal_merge(duplicate=proposal, into=into, actor=user)
         elif action == "assign":
             form = AssignForm(post, officers=permissions.assignable_officers(proposal.police_unit))
@@ -429,6 +427,7 @@ def meeting_detail(request, pk: int):
     minutes_form = MinutesForm(
         request.POST if request.POST.get("action") == "minutes" else None,
         members=members,
+        published=bool(meeting.minutes_published_at),
         initial={
             "minutes": meeting.minutes,
             "attendees": list(meeting.attendees.values_list("pk", flat=True)),
@@ -459,7 +458,8 @@ def meeting_detail(request, pk: int):
                 actor=request.user,
                 attendees=data["attendees"],
                 minutes=data["minutes"],
-                publish=data["publish"],
+                publish=data.get("publish", False),
+                correction_reason=data.get("correction_reason", ""),
             ):
                 messages.success(request, _("Meeting record saved."))
                 return redirect(meeting.get_absolute_url())
@@ -472,6 +472,7 @@ def meeting_detail(request, pk: int):
             "can_manage": can_manage,
             "agenda": meeting.agenda.select_related("proposal"),
             "attendees": meeting.attendees.all(),
+            "corrections": meeting.corrections.select_related("actor"),
             "guests": meeting.guests.all(),
             "minutes_form": minutes_form,
             "agenda_form": agenda_form,
@@ -526,10 +527,6 @@ def attachment(request, pk: int):
         raise Http404(_("No such file."))
     response = FileResponse(item.file.open("rb"), content_type=item.content_type)
     # images and PDFs open in the browser; nothing else is ever stored
-    response["Content-Disposition"] = f'inline; filename="attachment-{item.pk}{_suffix(item)}"'
+    response["Content-Disposition"] = f'inline; filename="{uploads.download_name(item)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _suffix(item) -> str:
-    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[item.content_type]
