@@ -1,7 +1,10 @@
 """Reads for the tracker, the proposal page and the liaison dashboard: bounded queries."""
 
+import re
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from forums.models import (
@@ -15,21 +18,49 @@ from forums.models import (
 )
 from platforms.models import Platform, PoliceUnit, Territory
 
+# the lookup django.contrib.postgres registers, without installing that app for one lookup
+CharField.register_lookup(TrigramWordSimilar)
+
+
+SEARCH_CONFIGS = ("op_russian", "op_simple")  # created by migration forums 0004
+SEARCH_TERMS = 8
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, letters and digits only (no tsquery operators get through)."""
+    return re.findall(r"\w+", query.casefold())[:SEARCH_TERMS]
+
 
 def search(qs: QuerySet[Proposal], query: str) -> QuerySet[Proposal]:
-    """PostgreSQL full-text search over title and body; a plain substring match elsewhere."""
-    if not query:
-        return qs
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    """Find proposals by word forms in Russian and Kyrgyz.
 
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "body", weight="B", config="simple"
+    PostgreSQL: every word as a prefix, Russian-stemmed ("школа" finds "школы") or as written
+    (Kyrgyz suffixes: "мектеп" finds "мектепте"), ё/е and accents folded, or titles similar
+    by trigrams (typos). SQLite: a case-insensitive substring for Cyrillic too.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return qs
+    if connection.vendor != "postgresql":
+        match = Q()
+        for term in terms:
+            match &= Q(search_title__contains=term) | Q(search_body__contains=term)
+        return qs.alias(
+            search_title=Func(F("title"), function="op_casefold"),
+            search_body=Func(F("body"), function="op_casefold"),
+        ).filter(match)
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    raw = " & ".join(f"{term}:*" for term in terms)
+    match = Q(title__trigram_word_similar=" ".join(terms))
+    aliases = {}
+    for config in SEARCH_CONFIGS:
+        name = f"search_{config}"
+        aliases[name] = SearchVector("title", weight="A", config=config) + SearchVector(
+            "body", weight="B", config=config
         )
-        return qs.annotate(search=vector).filter(
-            search=SearchQuery(query, config="simple", search_type="websearch")
-        )
-    return qs.filter(Q(title__icontains=query) | Q(body__icontains=query))
+        match |= Q(**{name: SearchQuery(raw, config=config, search_type="raw")})
+    return qs.alias(**aliases).filter(match)
 
 
 def tracker(
