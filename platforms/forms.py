@@ -92,6 +92,60 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for refusing"), max_length=2000)
 
 
+class DirectoryForm(forms.Form):
+    """The directory's filters; a value that does not validate is ignored, never looked up."""
+
+    level = forms.ChoiceField(choices=Platform.Level.choices, required=False)
+    # a CharField first: it refuses NUL bytes before any query sees the value
+    territory = forms.CharField(max_length=64, required=False)
+    q = forms.CharField(required=False)
+
+    def clean_territory(self):
+        code = self.cleaned_data["territory"]
+        if not code:
+            return None
+        territory = Territory.objects.filter(code=code).first()
+        if territory is None:
+            raise forms.ValidationError(_("Choose a territory from the list."))
+        return territory
+
+    def clean_q(self):
+        return self.cleaned_data["q"][:100]
+
+    def filters(self) -> dict:
+        """The valid filters only: level, territory and query."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "level": data.get("level") or "",
+            "territory": data.get("territory"),
+            "query": data.get("q") or "",
+        }
+
+
+class RequestDecisionForm(forms.Form):
+    """Approve or refuse one pending join request of this platform."""
+
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        error_messages={
+            "invalid_choice": _("This request does not exist or has already been decided.")
+        },
+    )
+    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reason for refusing"), max_length=2000, required=False)
+
+    def __init__(self, *args, platform: Platform, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = selectors.pending_requests(platform)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "refuse" and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for refusing."))
+        return data
+
+
 class TermForm(forms.Form):
     term_start = forms.DateField(
         label=_("Term start"), widget=forms.DateInput(attrs={"type": "date"})
@@ -182,7 +236,7 @@ class CoordinatorForm(forms.Form):
         from accounts.models import User
 
         self.fields["coordinator"].queryset = User.objects.filter(
-            memberships__thematic_groups=group
+            memberships__in=group.members.current()
         ).distinct()
         self.fields["coordinator"].label_from_instance = lambda u: u.public_name
 

@@ -362,34 +362,64 @@ def add_officials_by_default(*, platform: Platform, actor: User | None) -> int:
     return added
 
 
+def _open_delegation(*, upper: Platform, lower: Platform, user: User) -> Membership | None:
+    return Membership.objects.filter(
+        platform=upper,
+        user=user,
+        role=Role.MEMBER,
+        party=Party.DELEGATE,
+        delegated_from=lower,
+        status__in=[Membership.Status.REQUESTED, Membership.Status.ACTIVE],
+    ).first()
+
+
 @transaction.atomic
 def delegate_name(
     *, platform: Platform, user: User, actor: User, term_start: date, term_end: date
 ) -> Membership:
-    """The secretariat names a member as the platform's delegate to its parent platform."""
+    """The secretariat names a member as the platform's delegate to its parent platform.
+
+    Naming the same person twice (a double click, two tabs) returns the existing delegation.
+    """
     if not permissions.can_name_delegate(actor, platform):
         raise PermissionDenied(_("Only the secretariat names delegates."))
+    # Namings for one lower platform run one at a time: a second click waits here and then
+    # finds the first one's row instead of racing it into the unique index.
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
     if not Membership.objects.current().filter(platform=platform, user=user).exists():
         raise ValidationError({"user": _("A delegate must be a current member of this platform.")})
     if not term_start or not term_end or term_end < term_start:
         raise ValidationError({"term_end": _("Give a term that ends after it starts.")})
     upper = platform.parent
+    already_member = ValidationError(
+        {"user": _("This person is already a member of %(p)s.") % {"p": upper}}
+    )
+    existing = _open_delegation(upper=upper, lower=platform, user=user)
+    if existing is not None:
+        return existing
     if Membership.objects.filter(
         platform=upper, user=user, role=Role.MEMBER, status=Membership.Status.ACTIVE
     ).exists():
-        raise ValidationError(
-            {"user": _("This person is already a member of %(p)s.") % {"p": upper}}
-        )
-    membership = membership_grant(
-        platform=upper,
-        user=user,
-        party=Party.DELEGATE,
-        actor=actor,
-        delegated_from=platform,
-        term_start=term_start,
-        term_end=term_end,
-        check=False,
-    )
+        raise already_member
+    try:
+        with transaction.atomic():
+            membership = membership_grant(
+                platform=upper,
+                user=user,
+                party=Party.DELEGATE,
+                actor=actor,
+                delegated_from=platform,
+                term_start=term_start,
+                term_end=term_end,
+                check=False,
+            )
+    except IntegrityError:
+        # A writer that does not take the lock above (a join request approved at the upper
+        # platform) reached the unique index first: re-read what it wrote.
+        existing = _open_delegation(upper=upper, lower=platform, user=user)
+        if existing is None:
+            raise already_member from None
+        return existing
     notify(
         users=[user],
         verb="membership.delegate",

@@ -15,9 +15,10 @@ from platforms.forms import (
     CoordinatorForm,
     DecisionForm,
     DelegateForm,
+    DirectoryForm,
     GroupForm,
     JoinForm,
-    RefuseForm,
+    RequestDecisionForm,
     RuleForm,
     VoteForm,
 )
@@ -29,7 +30,6 @@ from platforms.models import (
     Platform,
     Role,
     RuleKind,
-    Territory,
     ThematicGroup,
     Vote,
 )
@@ -62,27 +62,16 @@ def home(request):
 
 
 def directory(request):
-    level = request.GET.get("level", "")
-    if level not in Platform.Level.values:
-        level = ""
-    territory = None
-    code = request.GET.get("territory", "")
-    if code:
-        territory = Territory.objects.filter(code=code).first()
-    query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(
-        selectors.directory_platforms(level=level, territory=territory, query=query), 40
-    ).get_page(request.GET.get("page"))
+    filters = DirectoryForm(request.GET).filters()
+    page = Paginator(selectors.directory_platforms(**filters), 40).get_page(request.GET.get("page"))
     return render(
         request,
         "platforms/directory.html",
         {
             "page": page,
-            "level": level,
             "levels": Platform.Level.choices,
-            "territory": territory,
             "territories": selectors.directory_territories(),
-            "query": query,
+            **filters,
         },
     )
 
@@ -195,37 +184,37 @@ def requests(request, slug: str):
     platform = access_platform(request, slug)
     if not permissions.can_decide_membership(request.user, platform):
         raise PermissionDenied(_("Only the secretariat or a platform admin decides join requests."))
-    refuse_form = RefuseForm()
+    form = RequestDecisionForm(request.POST or None, platform=platform)
     if request.method == "POST":
-        membership = get_object_or_404(
-            Membership, pk=request.POST.get("membership"), platform=platform
-        )
+        if not form.is_valid():
+            # a stale page, a double click or a forged id: explained, never looked up raw
+            return render(
+                request,
+                "platforms/requests.html",
+                {
+                    "platform": platform,
+                    "pending": selectors.pending_requests(platform),
+                    "form": form,
+                },
+                status=400,
+            )
+        data = form.cleaned_data
         try:
-            if request.POST.get("action") == "approve":
-                services.membership_approve(membership=membership, actor=request.user)
+            if data["action"] == "approve":
+                services.membership_approve(membership=data["membership"], actor=request.user)
                 messages.success(request, _("Request approved."))
             else:
-                refuse_form = RefuseForm(request.POST)
-                if refuse_form.is_valid():
-                    services.membership_refuse(
-                        membership=membership,
-                        actor=request.user,
-                        reason=refuse_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("Request refused."))
-                else:
-                    messages.error(request, _("Give the reason for refusing."))
+                services.membership_refuse(
+                    membership=data["membership"], actor=request.user, reason=data["reason"]
+                )
+                messages.success(request, _("Request refused."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("platforms:requests", slug=platform.slug)
     return render(
         request,
         "platforms/requests.html",
-        {
-            "platform": platform,
-            "pending": selectors.pending_requests(platform),
-            "refuse_form": refuse_form,
-        },
+        {"platform": platform, "pending": selectors.pending_requests(platform), "form": form},
     )
 
 
@@ -308,11 +297,15 @@ def group_detail(request, slug: str, pk: int):
             elif action == "leave":
                 services.group_leave(group=group, user=user)
             elif action == "coordinator":
+                if not permissions.can_manage_groups(user, platform):
+                    raise PermissionDenied(_("Only the secretariat names coordinators."))
                 form = CoordinatorForm(request.POST, group=group)
                 if form.is_valid():
                     services.group_set_coordinator(
                         group=group, actor=user, user=form.cleaned_data["coordinator"]
                     )
+                else:
+                    messages.error(request, _("Choose a member of the group."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("platforms:group", slug=platform.slug, pk=group.pk)
