@@ -7,6 +7,8 @@ from accounts.views import set_language
 from platforms.views import home
 
 admin.autodiscover()
+# An upload refused for its size gets a page that says so (413), not a bare 400.
+handler400 = "forums.uploads.bad_request"
 admin.site.login = secure_admin_login(admin.site.login)
 
 
