@@ -1,6 +1,6 @@
 """Reads that are more than a filter. Each returns a bounded number of queries."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 
 from platforms.models import TERM_ROLES, Membership, Party, Platform, Territory, ThematicGroup
 
@@ -143,13 +143,30 @@ def registration_territories() -> QuerySet[Territory]:
     ).select_related("parent")
 
 
-def membership_history(platform: Platform) -> QuerySet:
-    """Public membership history: who joined or left, in which party, when (never e-mails)."""
+# A request that was refused, or is still waiting, names nobody in public: asking to join is
+# not joining, and a refusal is the applicant's own business.
+UNNAMED_IN_HISTORY = (Membership.Status.REQUESTED, Membership.Status.REFUSED)
+
+
+def membership_history(platform: Platform, *, viewer=None, reveal_all: bool = False) -> QuerySet:
+    """Public membership history: who joined or left, in which party, when (never e-mails).
+
+    Each row carries `name_hidden`: true for requests never approved, except for the person
+    who asked (`viewer`) and for those who decide requests (`reveal_all`).
+    """
     from platforms.models import PlatformEvent
 
+    if reveal_all:
+        hidden = Value(False)
+    else:
+        condition = Q(membership__status__in=UNNAMED_IN_HISTORY)
+        if viewer is not None and viewer.is_authenticated:
+            condition &= ~Q(membership__user=viewer)
+        hidden = ExpressionWrapper(condition, output_field=BooleanField())
     return (
         PlatformEvent.objects.filter(platform=platform, membership__isnull=False)
         .select_related("membership__user", "membership__delegated_from")
+        .annotate(name_hidden=hidden)
         .order_by("-at", "-pk")
     )
 

@@ -234,7 +234,13 @@ def leave(request, slug: str):
 def history(request, slug: str):
     """The public membership history: who joined or left, in which party, and when."""
     platform = access_platform(request, slug)
-    page = Paginator(selectors.membership_history(platform), 50).get_page(request.GET.get("page"))
+    user = request.user
+    rows = selectors.membership_history(
+        platform,
+        viewer=user,
+        reveal_all=user.is_authenticated and permissions.can_decide_membership(user, platform),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "platforms/history.html", {"platform": platform, "page": page})
 
 
