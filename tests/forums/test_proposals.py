@@ -13,6 +13,7 @@ from accounts.models import Notification, OutboxMessage
 from forums import permissions, services
 from forums.models import Escalation, Proposal, ProposalEvent, Supporter
 from tests.forums.conftest import adopt
+from tests.support import uploads
 
 pytestmark = pytest.mark.django_db
 S = Proposal.State
@@ -302,7 +303,7 @@ def test_withdraw_by_author_only(proposal, alice, cyril):
 
 
 def test_attachments_are_checked(proposal, alice):
-    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
+    pdf = SimpleUploadedFile("plan.pdf", uploads.pdf(), content_type="application/pdf")
     a = services.attachment_add(proposal=proposal, actor=alice, upload=pdf)
     assert a.content_type == "application/pdf"
     fake = SimpleUploadedFile("photo.jpg", b"<html>not an image", content_type="image/jpeg")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from forums import services
 from forums.models import Proposal
 from tests.factories import UserFactory
+from tests.support import uploads
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +202,7 @@ def test_attachments_are_served_to_those_who_may_see_the_proposal(
     draft = services.proposal_create(
         platform=forum, author=alice, title="D", body="B", category="youth"
     )
-    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    pdf = SimpleUploadedFile("plan.pdf", uploads.pdf(), content_type="application/pdf")
     item = services.attachment_add(proposal=draft, actor=alice, upload=pdf)
     url = reverse("forums:attachment", args=[item.pk])
     client.force_login(cyril)
@@ -209,7 +210,7 @@ def test_attachments_are_served_to_those_who_may_see_the_proposal(
     client.force_login(alice)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
     services.proposal_submit(proposal=draft, actor=alice)
     client.logout()
     assert client.get(url).status_code == 200
