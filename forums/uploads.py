@@ -140,17 +140,20 @@ def _clean_pdf(data: bytes) -> bytes:
         raise _unreadable() from exc
 
 
+def clean_bytes(data: bytes, *, content_type: str) -> bytes:
+    """The file's content without metadata; ValidationError if it cannot be parsed."""
+    if content_type == "application/pdf":
+        return _clean_pdf(data)
+    return _clean_image(data, content_type)
+
+
 def clean_file(*, proposal: Proposal, upload, content_type: str) -> ContentFile:
     """The upload without its metadata, under a neutral name; ValidationError if unreadable.
 
     Nothing is written here: storage happens only when the Attachment row is saved.
     """
     upload.seek(0)
-    data = upload.read()
-    if content_type == "application/pdf":
-        cleaned = _clean_pdf(data)
-    else:
-        cleaned = _clean_image(data, content_type)
+    cleaned = clean_bytes(upload.read(), content_type=content_type)
     number = proposal.attachments.count() + 1
     name = neutral_filename(proposal_id=proposal.pk, number=number, content_type=content_type)
     return ContentFile(cleaned, name=name)

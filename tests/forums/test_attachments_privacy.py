@@ -5,15 +5,18 @@ public download URL, as an anonymous visitor would fetch them.
 """
 
 import io
+from pathlib import Path
 
 import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from forums import services
 from forums.models import Attachment, Proposal
 from tests.support import uploads
 
@@ -207,3 +210,38 @@ def test_other_bad_requests_keep_the_plain_400(client, forum, alice):
         CONTENT_TYPE="multipart/form-data; boundary=",
     )
     assert response.status_code == 400
+
+
+def test_files_stored_before_the_fix_are_cleaned_and_renamed_by_the_command(forum, alice, media):
+    proposal = services.proposal_create(
+        platform=forum, author=alice, title="Old", body="B", category="other", submit=True
+    )
+    # a row as the old code stored it: original name, bytes as uploaded
+    old = Attachment.objects.create(
+        proposal=proposal,
+        file=SimpleUploadedFile(f"{ORIGINAL}.jpg", uploads.jpeg()),
+        name=f"{ORIGINAL}.jpg",
+        content_type="image/jpeg",
+        size=1,
+    )
+    broken = Attachment.objects.create(
+        proposal=proposal,
+        file=SimpleUploadedFile("x.pdf", b"%PDF-1.4 plan"),
+        name="x.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
+    old_path = old.file.path
+    call_command("sanitise_attachments", stdout=io.StringIO(), stderr=io.StringIO())
+    old.refresh_from_db()
+    assert old.name == f"proposal-{proposal.pk}-attachment-1.jpg"
+    with old.file.open("rb") as f:
+        body = f.read()
+    assert b"Marat" not in body and dict(Image.open(io.BytesIO(body)).getexif()) == {}
+    assert old.size == len(body)
+    assert not Path(old_path).exists() and old.file.path != old_path
+    broken.refresh_from_db()
+    assert broken.name == "x.pdf"  # unreadable: reported and left as it was
+    call_command("sanitise_attachments", stdout=io.StringIO(), stderr=io.StringIO())
+    old.refresh_from_db()
+    assert old.name == f"proposal-{proposal.pk}-attachment-1.jpg"  # idempotent
