@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,14 +27,26 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", False)
-# Without SECRET_KEY the key is marked insecure, so `check --deploy` fails (security.W009)
-# and docker-compose refuses to start; management commands still run for development.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-dev-only-set-SECRET_KEY"
+# The key signs e-mail confirmation links, password reset tokens and sessions: a public
+# fallback would let anyone forge them, so production refuses to start without one.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value in production, "
+            "or DEBUG=1 for local development."
+        )
+    SECRET_KEY = "django-insecure-dev-only-set-SECRET_KEY"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -107,8 +120,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: a dead Redis logs a warning instead of answering 500 on login,
+            # sign-up and password reset (allauth's rate limits live in this cache).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            # Short timeouts, so an unreachable Redis costs milliseconds, not a hung worker.
+            "OPTIONS": {
+                "socket_connect_timeout": envfloat("REDIS_CACHE_TIMEOUT", 0.25),
+                "socket_timeout": envfloat("REDIS_CACHE_TIMEOUT", 0.25),
+            },
         }
     }
 else:
@@ -137,7 +157,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# Five wrong passwords lock the password login of an address for five minutes (login_failed
+# below), whoever typed them; a code e-mailed to the owner still lets the owner in.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -190,6 +212,8 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+# Only the outbox relay talks to SMTP; a silent server must not hold its row lock forever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Open Platforms <noreply@openplatforms.kg>"
 )

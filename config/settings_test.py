@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "1")
+# The suite must also import with DEBUG=0 exported in the shell, which requires a key.
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
 
 from config.settings import *  # noqa: E402,F403
 
