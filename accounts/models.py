@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,7 +109,11 @@ class Notification(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A side effect written in the same transaction as its cause, relayed later by Celery."""
+    """A side effect written in the same transaction as its cause, relayed later by Celery.
+
+    A failed send is retried with growing delays (accounts.services.OUTBOX_RETRY_DELAYS); a row
+    is FAILED, a dead letter shown in the admin, only once every retry has failed.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -119,16 +124,19 @@ class OutboxMessage(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    # The HTML alternative of the plain-text body, when the e-mail has one (allauth's do).
+    html_body = models.TextField(_("HTML body"), blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
-        # The relay scans pending rows oldest first.
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_pending")]
+        # The relay takes the pending rows whose next attempt has come, the earliest first.
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
 
     def __str__(self):
         return f"{self.kind} to {self.to}: {self.subject}"

@@ -1,10 +1,12 @@
 import logging
+import re
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -20,8 +22,18 @@ from accounts.models import (
     User,
 )
 
-OUTBOX_MAX_ATTEMPTS = 5
+# The wait before each retry of an e-mail that could not be sent: about 24 hours in all, so a
+# mail server down for a night loses nothing. After the last retry fails the row is FAILED, a
+# dead letter for the admin's "retry" action.
+OUTBOX_RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 120, 180, 360, 360, 360))
+OUTBOX_MAX_ATTEMPTS = len(OUTBOX_RETRY_DELAYS) + 1
+# A run stops after this many failures in a row: the server is down, and every further row it
+# tried would only spend an attempt (and up to EMAIL_TIMEOUT seconds).
+OUTBOX_RUN_MAX_FAILURES = 3
 logger = logging.getLogger(__name__)
+
+# Newlines in a header raise BadHeaderError; other control characters are as unwelcome.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 # The part of a verb before the first "." names its category; verbs with any other prefix get
 # a blank category, which no preference covers, so they are always e-mailed at once.
@@ -33,6 +45,36 @@ CATEGORY_BY_VERB_PREFIX = {
     "meeting": NotificationCategory.MEETING,
 }
 DIGEST_FREQUENCIES = (NotificationFrequency.DAILY, NotificationFrequency.WEEKLY)
+
+
+def one_line(text: str) -> str:
+    """The text on one line: control characters and runs of spaces become one space."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", str(text)).split())
+
+
+def truncate(text: str, max_length: int) -> str:
+    """The text cut to max_length characters, an ellipsis marking the cut."""
+    if len(text) <= max_length:
+        return text
+    return text[: max_length - 1].rstrip() + "\u2026"
+
+
+def _field_max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+def _outbox_email(*, to: str, subject: str, body: str, html_body: str = "") -> OutboxMessage:
+    """An unsaved e-mail row whose subject is one line that fits the column."""
+    subject = truncate(one_line(subject), _field_max_length(OutboxMessage, "subject"))
+    return OutboxMessage(to=to, subject=subject, body=body, html_body=html_body)
+
+
+def outbox_email_queue(*, to: str, subject: str, body: str, html_body: str = "") -> OutboxMessage:
+    """Queue one e-mail in the caller's transaction; the relay sends it after the commit."""
+    message = _outbox_email(to=to, subject=subject, body=body, html_body=html_body)
+    message.save()
+    transaction.on_commit(_kick_relay)
+    return message
 
 
 def notification_category(verb: str) -> str:
@@ -56,6 +98,9 @@ def notify(
     users = [u for u in users if u is not None]
     if not users:
         return 0
+    # Titles are often derived ("New proposal: <title>"), and a translation can push a long
+    # title past the column; one line also keeps the e-mail subject a valid header.
+    title = truncate(one_line(title), _field_max_length(Notification, "title"))
     if category is None:
         category = notification_category(verb)
     elif category and category not in NotificationCategory.values:
@@ -75,7 +120,7 @@ def notify(
         elif frequency == NotificationFrequency.IMMEDIATE:
             state = Notification.EmailState.QUEUED
             messages.append(
-                OutboxMessage(to=user.email, subject=title, body=f"{body}\n\n{url}".strip())
+                _outbox_email(to=user.email, subject=title, body=f"{body}\n\n{url}".strip())
             )
         else:
             state = Notification.EmailState.DIGEST
@@ -111,29 +156,78 @@ def _kick_relay():
 
 
 def outbox_relay(*, batch: int = 100) -> int:
-    """Send pending outbox rows; safe to run in parallel (SKIP LOCKED) and to repeat."""
-    sent = 0
-    with transaction.atomic():
-        rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxMessage.Status.PENDING)
-            .order_by("created_at")[:batch]
-        )
-        for row in rows:
-            row.attempts += 1
-            try:
-                send_mail(row.subject, row.body, None, [row.to])
-            except Exception as exc:  # noqa: BLE001 - recorded on the row, retried next run
-                row.last_error = str(exc)[:2000]
-                if row.attempts >= OUTBOX_MAX_ATTEMPTS:
-                    row.status = OutboxMessage.Status.FAILED
-                row.save(update_fields=["attempts", "last_error", "status"])
-                continue
-            row.status = OutboxMessage.Status.SENT
-            row.sent_at = timezone.now()
-            row.save(update_fields=["attempts", "status", "sent_at"])
-            sent += 1
+    """Send the outbox rows whose next attempt has come, one row per transaction.
+
+    Each row is locked (SKIP LOCKED), sent, marked and committed before the next is taken: a
+    worker killed mid-batch re-sends at most the row it was sending, and relays running in
+    parallel never take the same row, so parallel kicks never spend a row's attempts twice.
+    """
+    sent = failures = 0
+    connection = get_connection()
+    try:
+        for _ in range(batch):
+            outcome = _outbox_send_next(connection=connection)
+            if outcome is None:
+                break
+            if outcome:
+                sent += 1
+                failures = 0
+            else:
+                failures += 1
+                if failures >= OUTBOX_RUN_MAX_FAILURES:
+                    logger.warning("outbox relay stopped after %d failures in a row", failures)
+                    break
+    finally:
+        connection.close()
     return sent
+
+
+@transaction.atomic
+def _outbox_send_next(*, connection) -> bool | None:
+    """Send the next due row: True if sent, False if it failed, None if nothing is due."""
+    now = timezone.now()
+    row = (
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .first()
+    )
+    if row is None:
+        return None
+    row.attempts += 1
+    message = EmailMultiAlternatives(
+        one_line(row.subject), row.body, None, [row.to], connection=connection
+    )
+    if row.html_body:
+        message.attach_alternative(row.html_body, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried after a delay
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts >= OUTBOX_MAX_ATTEMPTS:
+            row.status = OutboxMessage.Status.FAILED
+            logger.error("outbox row %s to %s is a dead letter: %s", row.pk, row.to, exc)
+        else:
+            row.next_attempt_at = timezone.now() + OUTBOX_RETRY_DELAYS[row.attempts - 1]
+        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        return False
+    row.status = OutboxMessage.Status.SENT
+    row.sent_at = timezone.now()
+    row.save(update_fields=["attempts", "status", "sent_at"])
+    return True
+
+
+@transaction.atomic
+def outbox_retry(*, ids: Iterable[int]) -> int:
+    """Put unsent rows (dead letters included) back in the queue, due now, with every attempt."""
+    count = (
+        OutboxMessage.objects.filter(pk__in=list(ids))
+        .exclude(status=OutboxMessage.Status.SENT)
+        .update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    )
+    if count:
+        transaction.on_commit(_kick_relay)
+    return count
 
 
 def notifications_mark_read(*, user: User) -> int:
@@ -189,7 +283,7 @@ def _digest_message(*, user: User, frequency: str, items: list[Notification]) ->
         settings_url = _absolute_url(reverse("accounts:notification_settings"))
         footer = gettext("Choose how often you receive e-mail: %(url)s") % {"url": settings_url}
         body = "\n".join([*lines, "", footer])
-    return OutboxMessage(to=user.email, subject=subject, body=body)
+    return _outbox_email(to=user.email, subject=subject, body=body)
 
 
 def digest_send(*, frequency: str) -> int:
