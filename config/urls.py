@@ -1,5 +1,7 @@
+from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import include, path
 
@@ -20,6 +22,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Sign-up writes the user, the address and the confirmation e-mail (an outbox row): all or
+    # nothing, so a failure never leaves a half-created account. Same path and name as allauth's.
+    path("accounts/signup/", transaction.atomic(account_views.signup), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("", include("forums.urls")),

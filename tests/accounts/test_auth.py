@@ -20,15 +20,19 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_signup_sends_verification_and_blocks_login_until_verified(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "new@example.org",
-            "password1": "a-Long-pass-2026",
-            "password2": "a-Long-pass-2026",
-        },
-    )
+def test_signup_sends_verification_and_blocks_login_until_verified(
+    client, django_capture_on_commit_callbacks
+):
+    # the e-mail is queued in the outbox and sent by the relay the commit kicks
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "new@example.org",
+                "password1": "a-Long-pass-2026",
+                "password2": "a-Long-pass-2026",
+            },
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "new@example.org" in mail.outbox[0].to
