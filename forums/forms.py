@@ -23,7 +23,15 @@ class NamedChoiceField(forms.ModelChoiceField):
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Proposal"), widget=forms.Textarea, max_length=20000)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Choose a category")), *Category.choices]
+    )
+    place = forms.CharField(
+        label=_("Place (address or landmark)"),
+        max_length=200,
+        required=False,
+        help_text=_("An address or a landmark, e.g. the bus stop near school no. 3."),
+    )
     group = NamedChoiceField(
         label=_("Thematic group"), queryset=ThematicGroup.objects.none(), required=False
     )

@@ -124,6 +124,12 @@ class Proposal(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("An address or a landmark, e.g. the bus stop near school no. 3."),
+    )
     protect_author = models.BooleanField(
         _("show my name to no one but the secretariat"), default=False
     )
@@ -256,6 +262,8 @@ class Escalation(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
+    # written once at registration, so a renamed territory never renumbers a proposal
+    number = models.CharField(_("registration number"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["escalated_at", "pk"]
@@ -275,9 +283,17 @@ class Escalation(models.Model):
 
     @property
     def registration_number(self) -> str:
-        if self.sequence is None:
-            return ""
-        return f"{self.to_platform_id}-{self.year}-{self.sequence:04d}"
+        return self.number
+
+
+def registration_code(platform: Platform) -> str:
+    """A short public code of a registering platform: its territory code without the country."""
+    code = platform.territory.code
+    return code[3:] if code.startswith("KG-") else code
+
+
+def format_registration_number(platform: Platform, year: int, sequence: int) -> str:
+    return f"{registration_code(platform)}-{year}-{sequence:04d}"
 
 
 class Supporter(models.Model):

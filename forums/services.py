@@ -26,6 +26,7 @@ from forums.models import (
     ProposalEvent,
     Supporter,
     awaiting_answer_condition,
+    format_registration_number,
 )
 from platforms.decisions import decision_close, decision_open
 from platforms.models import Decision, Matter, Membership, Platform, Role
@@ -114,7 +115,7 @@ def unit_officers(proposal: Proposal):
     ).distinct()
 
 
-def _clean_fields(*, title: str, body: str, category: str) -> dict:
+def _clean_fields(*, title: str, body: str, category: str, place: str = "") -> dict:
     from forums.models import Category
 
     errors = {}
@@ -127,9 +128,12 @@ def _clean_fields(*, title: str, body: str, category: str) -> dict:
         errors["body"] = _("Describe the proposal.")
     if category not in Category.values:
         errors["category"] = _("Choose a category.")
+    place = (place or "").strip()
+    if len(place) > 200:
+        errors["place"] = _("Keep the place under 200 characters.")
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "body": body, "category": category}
+    return {"title": title, "body": body, "category": category, "place": place}
 
 
 def _check_group(platform: Platform, group) -> None:
@@ -170,6 +174,7 @@ def proposal_create(
     title: str,
     body: str,
     category: str,
+    place: str = "",
     group=None,
     police_unit=None,
     lsg_territory=None,
@@ -179,7 +184,7 @@ def proposal_create(
     """A member writes a proposal: a private draft, or submitted at once."""
     if not permissions.can_create_proposal(author, platform):
         raise PermissionDenied(_("Only members of this platform submit proposals."))
-    fields = _clean_fields(title=title, body=body, category=category)
+    fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
     proposal = Proposal.objects.create(
         **fields,
@@ -208,6 +213,7 @@ def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Propo
         title=fields.get("title", proposal.title),
         body=fields.get("body", proposal.body),
         category=fields.get("category", proposal.category),
+        place=fields.get("place", proposal.place),
     )
     _check_group(proposal.platform, fields.get("group"))
     for key in ("group", "police_unit", "lsg_territory", "protect_author"):
@@ -243,6 +249,7 @@ def proposal_record(
     title: str,
     body: str,
     category: str,
+    place: str = "",
     on_behalf_of: str = "",
     group=None,
     police_unit=None,
@@ -252,7 +259,7 @@ def proposal_record(
     """The secretariat records a proposal made on paper or aloud (named, protected or anonymous)."""
     if not permissions.can_record_proposal(actor, platform):
         raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
-    fields = _clean_fields(title=title, body=body, category=category)
+    fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
     proposal = Proposal(
         **fields,
@@ -478,6 +485,7 @@ def proposal_register(*, proposal: Proposal, actor: User, platform: Platform) ->
         "m"
     ]
     escalation.year, escalation.sequence = year, (last or 0) + 1
+    escalation.number = format_registration_number(platform, year, escalation.sequence)
     escalation.status = Escalation.Status.REGISTERED
     escalation.registered_by, escalation.decided_at = actor, timezone.now()
     escalation.save()

@@ -490,6 +490,7 @@ def proposal_edit(request, pk: int):
         "title": proposal.title,
         "body": proposal.body,
         "category": proposal.category,
+        "place": proposal.place,
         "group": proposal.group_id,
         "police_unit": proposal.police_unit_id,
         "lsg_territory": proposal.lsg_territory_id,

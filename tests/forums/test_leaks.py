@@ -424,3 +424,29 @@ def test_record_form_offers_protection(client, forum, sam):
     )
     assert response.status_code == 302
     assert Proposal.objects.get(title="Paper").protect_author
+
+
+# issue 9.17: a place, and no silently preselected category ----------------------------------
+
+
+def test_new_proposal_needs_a_chosen_category_and_keeps_a_place(client, forum, alice):
+    client.force_login(alice)
+    url = f"/platforms/{forum.slug}/proposals/new/"
+    assert 'value="" selected' in client.get(url).content.decode().replace(
+        'selected=""', "selected"
+    )
+    response = client.post(url, {"title": "T", "body": "B", "save_as": "submit"})
+    assert response.status_code == 200 and not Proposal.objects.exists()
+    client.post(
+        url,
+        {
+            "title": "T",
+            "body": "B",
+            "category": "road",
+            "place": "Остановка у школы №3",
+            "save_as": "submit",
+        },
+    )
+    p = Proposal.objects.get()
+    assert p.place == "Остановка у школы №3"
+    assert "Остановка у школы №3" in client.get(p.get_absolute_url()).content.decode()

@@ -87,13 +87,15 @@ def test_adoption_by_decision_then_escalation_through_three_levels(
         services.proposal_register(proposal=proposal, actor=sam, platform=council)
     esc = services.proposal_register(proposal=proposal, actor=csec, platform=council)
     year = timezone.localdate().year
-    assert esc.registration_number == f"{council.pk}-{year}-0001"
+    # a short public code of the council's territory, not an internal id
+    assert esc.registration_number == f"C-ALAMUDUN-{year}-0001"
     proposal.refresh_from_db()
     assert proposal.state == S.REGISTERED and proposal.platform == council
     # at the council: decided by the council's members (the secretariat is the only one)
     adopt(proposal, csec, [csec])
     services.proposal_escalate(proposal=proposal, actor=csec, note="National policy")
-    services.proposal_register(proposal=proposal, actor=nsec, platform=national)
+    national_esc = services.proposal_register(proposal=proposal, actor=nsec, platform=national)
+    assert national_esc.registration_number == f"KG-{year}-0001"
     proposal.refresh_from_db()
     assert proposal.platform == national and proposal.origin == forum
     path = [(e.from_platform_id, e.to_platform_id) for e in proposal.escalations.all()]
