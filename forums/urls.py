@@ -7,6 +7,7 @@ app_name = "forums"
 urlpatterns = [
     path("proposals/", views.tracker, name="tracker"),
     path("proposals/export.csv", views.export_csv, name="export"),
+    path("proposals/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/respond/", views.respond, name="respond"),

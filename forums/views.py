@@ -1,20 +1,18 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.exports import safe_row
 from accounts.models import User
 from accounts.web import add_service_errors, run_service
-from forums import permissions, selectors, services, uploads
+from forums import exports, permissions, selectors, services, uploads
 from forums.forms import (
     AgendaForm,
     AssignForm,
@@ -80,45 +78,28 @@ def tracker(request):
 
 
 def export_csv(request):
-    """The tracker as CSV, same filters; protected authors are never named."""
-    filters = _filters(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """The tracker as CSV, same filters, streamed; protected authors are never named."""
+    qs = selectors.tracker(**_filters(request))
+    response = StreamingHttpResponse(exports.csv_chunks(qs), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "id",
-            "title",
-            "category",
-            "state",
-            "raised_at",
-            "now_at",
-            "police_unit",
-            "author",
-            "submitted_at",
-            "response_due",
-            "first_response_at",
-            "overdue",
-        ]
-    )
-    for p in selectors.tracker(**filters).select_related("author").iterator(chunk_size=500):
-        author = "" if p.protect_author else (p.author.public_name if p.author else p.on_behalf_of)
-        writer.writerow(
-            safe_row(
-                p.pk,
-                p.title,
-                p.category,
-                p.state,
-                p.origin.name,
-                p.platform.name,
-                p.police_unit.name if p.police_unit else "",
-                author,
-                p.submitted_at.isoformat() if p.submitted_at else "",
-                p.response_due or "",
-                p.first_response_at or "",
-                int(p.is_overdue),
-            )
+    return response
+
+
+def export_xlsx(request):
+    """The tracker as an Excel workbook, same filters, up to exports.XLSX_MAX_ROWS rows."""
+    qs = selectors.tracker(**_filters(request))
+    content = exports.xlsx_bytes(qs)
+    if content is None:
+        messages.error(
+            request,
+            _("More than %(n)d proposals: narrow the filters or download CSV.")
+            % {"n": exports.XLSX_MAX_ROWS},
         )
+        return redirect(f"{reverse('forums:tracker')}?{request.GET.urlencode()}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="proposals.xlsx"'
     return response
 
 

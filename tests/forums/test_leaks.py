@@ -21,6 +21,10 @@ S = Proposal.State
 RLO = "\u202e"
 
 
+def csv_text(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
 # 3. Merge publishes private drafts ---------------------------------------------------------
 
 
@@ -281,6 +285,8 @@ def test_double_click_on_register_registers_once_without_error(
 def test_hostile_tracker_parameters_never_500(client, proposal, query, url):
     response = client.get(url, query)
     assert response.status_code == 200
+    if url.endswith(".csv"):
+        assert csv_text(response).startswith("\ufeff")
 
 
 @pytest.mark.parametrize(
@@ -342,8 +348,9 @@ def test_csv_export_neutralises_formulas(client, forum, alice):
         services.proposal_create(
             platform=forum, author=alice, title=title, body="b", category="youth", submit=True
         )
-    rows = list(csv.reader(io.StringIO(client.get("/proposals/export.csv").content.decode())))
-    titles = {r[1] for r in rows[1:]}
+    rows = list(csv.reader(io.StringIO(csv_text(client.get("/proposals/export.csv")))))
+    rows[0][0] = rows[0][0].lstrip("\ufeff")
+    titles = {r[2] for r in rows[1:]}
     assert titles == {'\'=HYPERLINK("http://evil")', "'+1+1", "'-2", "'@SUM(A1)"}
 
 
@@ -405,7 +412,7 @@ def test_recorded_proposal_can_protect_the_citizen(client, forum, sam, leo, loca
     assert client.get(p.get_absolute_url()).content.decode().count("Айгуль") == 0
     client.force_login(leo)
     assert "Айгуль" not in client.get(p.get_absolute_url()).content.decode()
-    assert "Айгуль" not in client.get("/proposals/export.csv").content.decode()
+    assert "Айгуль" not in csv_text(client.get("/proposals/export.csv"))
     client.force_login(sam)
     assert "Айгуль" in client.get(p.get_absolute_url()).content.decode()
 
@@ -450,3 +457,45 @@ def test_new_proposal_needs_a_chosen_category_and_keeps_a_place(client, forum, a
     p = Proposal.objects.get()
     assert p.place == "Остановка у школы №3"
     assert "Остановка у школы №3" in client.get(p.get_absolute_url()).content.decode()
+
+
+# issue 9.10: spreadsheets people can open -----------------------------------------------------
+
+
+@pytest.fixture
+def answered(proposal, leo, csec, sam, alice, paula, council):
+    services.response_log(
+        proposal=proposal, actor=leo, status="accepted", text="Патруль с понедельника"
+    )
+    return proposal
+
+
+def test_csv_has_bom_labels_in_the_readers_language_and_the_answer(client, answered):
+    text = csv_text(client.get("/proposals/export.csv", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert text.startswith("\ufeff")
+    header, row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[:2]
+    assert "Название" in header or "Заголовок" in header or header[2] != "Title"
+    assert "Патруль с понедельника" in row
+    assert answered.body in row
+    # Bishkek time to the minute, no microseconds
+    submitted = row[12]
+    assert len(submitted) == 16 and submitted[4] == "-"
+
+
+def test_xlsx_export_opens_with_the_same_rows(client, answered):
+    import openpyxl
+
+    response = client.get("/proposals/export.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    values = [c.value for c in sheet[2]]
+    assert answered.title in values and "Патруль с понедельника" in values
+
+
+def test_export_query_count_is_flat(client, forum, alice, django_assert_max_num_queries):
+    for i in range(30):
+        services.proposal_create(
+            platform=forum, author=alice, title=f"P{i}", body="b", category="youth", submit=True
+        )
+    with django_assert_max_num_queries(8):
+        csv_text(client.get("/proposals/export.csv"))

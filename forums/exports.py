@@ -1,0 +1,136 @@
+"""The tracker as a spreadsheet: CSV (streamed, with a BOM for Excel) and XLSX.
+
+Labels, states and categories are in the reader's language, times in Bishkek time to the minute;
+protected authors are never named; formula-like cells are quoted (accounts.exports).
+"""
+
+import csv
+from collections.abc import Iterator
+
+import tablib
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.exports import safe_row
+from forums.models import Category, Escalation, PoliceResponse, Proposal
+
+XLSX_MAX_ROWS = 20000  # built in memory; larger selections are offered as CSV
+CHUNK = 500
+
+
+def _columns() -> list[str]:
+    return [
+        _("No."),
+        _("Registration number"),
+        _("Title"),
+        _("Text"),
+        _("Place"),
+        _("Category"),
+        _("State"),
+        _("Raised at"),
+        _("District or city"),
+        _("Now at"),
+        _("Police unit addressed"),
+        _("Author"),
+        _("Submitted"),
+        _("Answer due"),
+        _("Latest answer"),
+        _("Answer text"),
+        _("First answer"),
+        _("Answer overdue"),
+    ]
+
+
+def export_queryset(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """One query per chunk: the rows, the latest published answer and the registration number."""
+    latest = PoliceResponse.objects.filter(
+        proposal=OuterRef("pk"), published_at__isnull=False
+    ).order_by("-published_at", "-pk")
+    number = (
+        Escalation.objects.filter(proposal=OuterRef("pk"))
+        .exclude(number="")
+        .order_by("-decided_at", "-pk")
+    )
+    return qs.select_related(
+        "author", "origin__territory", "origin__parent__territory", "platform", "police_unit"
+    ).annotate(
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_text=Subquery(latest.values("text")[:1]),
+        registration=Subquery(number.values("number")[:1]),
+    )
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def _district(p: Proposal) -> str:
+    origin = p.origin
+    if origin.level == origin.Level.COMMUNITY and origin.parent_id:
+        return origin.parent.territory.name
+    if origin.level == origin.Level.DISTRICT:
+        return origin.territory.name
+    return ""
+
+
+def _author(p: Proposal) -> str:
+    if p.protect_author:
+        return _("name withheld")
+    if p.author_id:
+        return p.author.public_name
+    return p.on_behalf_of or _("anonymous citizen")
+
+
+def rows(qs: QuerySet[Proposal]) -> Iterator[list]:
+    yes, no = _("yes"), _("no")
+    statuses = dict(PoliceResponse.Status.choices)
+    categories, states = dict(Category.choices), dict(Proposal.State.choices)
+    for p in export_queryset(qs).iterator(chunk_size=CHUNK):
+        yield safe_row(
+            p.pk,
+            p.registration or "",
+            p.title,
+            p.body,
+            p.place,
+            str(categories.get(p.category, p.category)),
+            str(states.get(p.state, p.state)),
+            p.origin.name,
+            _district(p),
+            p.platform.name,
+            p.police_unit.name if p.police_unit_id else "",
+            _author(p),
+            _when(p.submitted_at),
+            _when(p.response_due),
+            str(statuses.get(p.latest_status, "")) if p.latest_status else "",
+            p.latest_text or "",
+            _when(p.first_response_at),
+            yes if p.is_overdue else no,
+        )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(qs: QuerySet[Proposal]) -> Iterator[str]:
+    """The CSV a row at a time, so a national export never sits in memory or hits a timeout."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel reads UTF-8 only with the byte-order mark
+    yield writer.writerow(_columns())
+    for row in rows(qs):
+        yield writer.writerow(row)
+
+
+def xlsx_bytes(qs: QuerySet[Proposal]) -> bytes | None:
+    """The XLSX workbook, or None when the selection is too large to build in memory."""
+    limited = list(rows(qs[: XLSX_MAX_ROWS + 1]))
+    if len(limited) > XLSX_MAX_ROWS:
+        return None
+    data = tablib.Dataset(*limited, headers=_columns(), title=_("Proposals")[:31])
+    return data.export("xlsx")
