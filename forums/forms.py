@@ -241,6 +241,9 @@ class TrackerFilterForm(forms.Form):
     platform = forms.CharField(required=False, max_length=200)
     territory = forms.CharField(required=False, max_length=32)
     unit = IdField(required=False)
+    district = forms.CharField(required=False, max_length=64)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
     state = forms.ChoiceField(
         required=False, choices=[("", "")] + [c for c in Proposal.State.choices if c[0] != "draft"]
     )
@@ -261,7 +264,15 @@ class TrackerFilterForm(forms.Form):
             territory = Territory.objects.filter(code=data["territory"]).first()
         if data.get("unit"):
             unit = PoliceUnit.objects.filter(pk=data["unit"]).first()
+        district = None
+        if data.get("district"):
+            district = Territory.objects.filter(
+                code=data["district"], kind__in=Territory.COUNCIL_KINDS
+            ).first()
         return {
+            "district": district,
+            "since": data.get("since"),
+            "until": data.get("until"),
             "platform": platform,
             "state": data.get("state", ""),
             "category": data.get("category", ""),

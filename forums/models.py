@@ -197,6 +197,16 @@ class Proposal(models.Model):
     def is_overdue(self) -> bool:
         return bool(self.overdue_parties)
 
+    @property
+    def answered_late(self) -> bool:
+        """An addressee answered after the response date: the lateness stays visible."""
+        if not self.response_due:
+            return False
+        return any(
+            answered and timezone.localdate(answered) > self.response_due
+            for answered in (self.police_answered_at, self.lsg_answered_at)
+        )
+
 
 class ProposalEvent(AppendOnlyModel):
     """The proposal's timeline: append-only, one row per state change, escalation or response."""

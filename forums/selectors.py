@@ -72,6 +72,9 @@ def tracker(
     unit: PoliceUnit | None = None,
     overdue: bool = False,
     query: str = "",
+    district: Territory | None = None,
+    since=None,
+    until=None,
 ) -> QuerySet[Proposal]:
     """Public proposals with everything a list row shows, in one query per page."""
     qs = Proposal.objects.public().select_related("platform", "origin", "police_unit")
@@ -83,8 +86,14 @@ def tracker(
         qs = qs.filter(category=category)
     if territory is not None:
         qs = qs.filter(origin__territory__path__startswith=territory.path)
+    if district is not None:
+        qs = qs.filter(origin__territory__path__startswith=district.path)
     if unit is not None:
         qs = qs.filter(police_unit__path__startswith=unit.path)
+    if since is not None:
+        qs = qs.filter(submitted_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(submitted_at__date__lte=until)
     if overdue:
         qs = qs.overdue()
     qs = search(qs, query)
@@ -97,7 +106,35 @@ def tracker(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return qs.annotate(support_count=Subquery(supporters)).order_by("-submitted_at", "-pk")
+    latest_answer = (
+        PoliceResponse.objects.filter(proposal=OuterRef("pk"), published_at__isnull=False)
+        .order_by("-published_at", "-pk")
+        .values("status")[:1]
+    )
+    return qs.annotate(
+        support_count=Subquery(supporters), answer_status=Subquery(latest_answer)
+    ).order_by("-submitted_at", "-pk")
+
+
+def tracker_choices() -> dict:
+    """The filter lists: regions, districts by region, and police units above local level."""
+    region_kinds = (Territory.Kind.OBLAST, Territory.Kind.CITY_REPUBLICAN)
+    # one query for both lists (Bishkek and Osh are a region and a council at once)
+    both = list(
+        Territory.objects.filter(kind__in={*region_kinds, *Territory.COUNCIL_KINDS}).select_related(
+            "parent"
+        )
+    )
+    regions = [t for t in both if t.kind in region_kinds]
+    districts = [t for t in both if t.kind in Territory.COUNCIL_KINDS]
+    units = list(PoliceUnit.objects.exclude(kind=PoliceUnit.Kind.LOCAL).order_by("path"))
+    for unit in units:
+        unit.indent = "\u2003" * len(unit.ancestor_ids())
+    return {
+        "territories": regions,
+        "districts": sorted(districts, key=lambda t: (t.parent.name if t.parent else "", t.name)),
+        "units": units,
+    }
 
 
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:

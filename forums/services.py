@@ -830,7 +830,8 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
                 actor=None,
                 role="system",
                 old=proposal.state,
-                note=_("No answer by %(date)s") % {"date": proposal.response_due.isoformat()},
+                # the date alone: the page words it in the reader's language and date format
+                note=proposal.response_due.isoformat(),
             )
             users = _unanswered_parties(proposal) | set(secretariat_users(proposal.platform))
             notify(

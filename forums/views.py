@@ -32,7 +32,7 @@ from forums.forms import (
 )
 from forums.models import Attachment, Category, Comment, Meeting, PoliceResponse, Proposal
 from platforms import permissions as platform_perms
-from platforms.models import Membership, Platform, Territory
+from platforms.models import Membership, Platform
 from platforms.views import access_platform
 
 
@@ -72,7 +72,8 @@ def tracker(request):
             "filters": filters,
             "states": [c for c in Proposal.State.choices if c[0] != "draft"],
             "categories": Category.choices,
-            "territories": Territory.objects.filter(kind__in=["oblast", "city_republican"]),
+            **selectors.tracker_choices(),
+            "answer_statuses": dict(PoliceResponse.Status.choices),
         },
     )
 

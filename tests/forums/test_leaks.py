@@ -499,3 +499,45 @@ def test_export_query_count_is_flat(client, forum, alice, django_assert_max_num_
         )
     with django_assert_max_num_queries(8):
         csv_text(client.get("/proposals/export.csv"))
+
+
+# issue 9.9: the tracker's filters and what a row says ------------------------------------------
+
+
+def test_tracker_filters_by_district_unit_and_dates(client, proposal, forum, alice, district_unit):
+    council_code = forum.parent.territory.code
+    other = {"district": "KG-B-BATKEN"} if council_code != "KG-B-BATKEN" else {}
+    page = client.get("/proposals/", {"district": council_code}).content.decode()
+    assert proposal.title in page
+    if other:
+        page = client.get("/proposals/", other).content.decode()
+        assert proposal.title not in page
+    # a district unit finds what is addressed to the local unit below it
+    page = client.get("/proposals/", {"unit": district_unit.pk}).content.decode()
+    assert proposal.title in page and f'value="{district_unit.pk}" selected' in page
+    today = timezone.localdate()
+    page = client.get("/proposals/", {"since": today.isoformat()}).content.decode()
+    assert proposal.title in page
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert proposal.title not in client.get("/proposals/", {"since": tomorrow}).content.decode()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    assert proposal.title not in client.get("/proposals/", {"until": yesterday}).content.decode()
+
+
+def test_row_shows_the_answer_status_and_answered_late(client, proposal, leo):
+    due = proposal.response_due
+    with time_travel(due + timedelta(days=2)):
+        services.response_deadlines_check()
+        services.response_log(proposal=proposal, actor=leo, status="accepted", text="Сделаем.")
+        page = client.get("/proposals/").content.decode()
+        assert "answered late" in page and "answer overdue" not in page
+        assert 'data-testid="answer-status"' in page
+
+
+def test_overdue_note_is_in_the_readers_language_and_date_format(client, proposal):
+    due = proposal.response_due
+    with time_travel(due + timedelta(days=1)):
+        services.response_deadlines_check()
+    page = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"No answer by {due:%m/%d/%Y}" in page or f"No answer by {due:%m/%d/%y}" in page
+    assert due.isoformat() not in page.split('data-testid="timeline"')[1]

@@ -29,8 +29,9 @@ def test_tracker_query_count_is_flat(
     client, forum, alice, local_unit, size, django_assert_num_queries
 ):
     _many(forum, alice, local_unit, size)
-    # 1 count, 1 page of proposals with platforms, unit and support counts, 1 regions for the filter
-    with django_assert_num_queries(3):
+    # 1 count, 1 page of proposals with platforms, unit, support counts and answer status,
+    # 1 regions and districts for the filters, 1 police units for the filter
+    with django_assert_num_queries(4):
         response = client.get(reverse("forums:tracker"), {"state": "submitted", "q": "lighting"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size
