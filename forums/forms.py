@@ -64,7 +64,8 @@ class ProposalForm(forms.Form):
 class MemberProposalForm(ProposalForm):
     protect_author = forms.BooleanField(
         label=_(
-            "Show my name to no one but the secretariat (not to the police, not to the public)"
+            "Show my name only to the secretariat of this forum (not to the police, not to"
+            " other platforms, not to the public); my comments will show as \"the author\""
         ),
         required=False,
     )
@@ -82,7 +83,8 @@ class RecordProposalForm(ProposalForm):
     )
     protect_author = forms.BooleanField(
         label=_(
-            "Show this name to no one but the secretariat (not to the police, not to the public)"
+            "Show this name only to the secretariat of this forum (not to the police, not to"
+            " other platforms, not to the public)"
         ),
         required=False,
     )

@@ -44,16 +44,17 @@ def can_register_escalation(user, escalation: Escalation) -> bool:
 
 
 def can_see_author(user, proposal: Proposal) -> bool:
-    """A protected author's name is for the secretariat only: not police, not the public."""
+    """A protected author's name stays with the secretariat of the forum where it was raised.
+
+    Not the police, not the public, and not the secretariats of the councils it escalates to.
+    """
     if not proposal.protect_author:
         return True
     if not user.is_authenticated:
         return False
     if proposal.author_id == user.pk:
         return True
-    return platform_perms.can_act_as_secretariat(
-        user, proposal.platform
-    ) or platform_perms.can_act_as_secretariat(user, proposal.origin)
+    return platform_perms.can_act_as_secretariat(user, proposal.origin)
 
 
 def can_respond_police(user, proposal: Proposal) -> bool:

@@ -541,3 +541,48 @@ def test_overdue_note_is_in_the_readers_language_and_date_format(client, proposa
     page = client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"No answer by {due:%m/%d/%Y}" in page or f"No answer by {due:%m/%d/%y}" in page
     assert due.isoformat() not in page.split('data-testid="timeline"')[1]
+
+
+# issue 9.1-9.2: a protected name stays with the originating secretariat -----------------------
+
+
+@pytest.fixture
+def protected(forum, alice, local_unit):
+    return services.proposal_create(
+        platform=forum,
+        author=alice,
+        title="Драки у клуба",
+        body="Каждую пятницу",
+        category="youth",
+        police_unit=local_unit,
+        protect_author=True,
+        submit=True,
+    )
+
+
+def test_protected_name_stays_with_the_forums_secretariat_after_escalation(
+    client, protected, forum, council, sam, csec, nsec, alice, paula
+):
+    from forums import permissions
+
+    adopt(protected, sam, [alice, paula, sam])
+    services.proposal_escalate(proposal=protected, actor=sam)
+    services.proposal_register(proposal=protected, actor=csec, platform=council)
+    protected.refresh_from_db()
+    assert permissions.can_see_author(sam, protected)
+    assert not permissions.can_see_author(csec, protected)
+    assert not permissions.can_see_author(nsec, protected)
+    client.force_login(csec)
+    assert alice.public_name not in client.get(protected.get_absolute_url()).content.decode()
+
+
+def test_protected_authors_comments_show_as_the_author(client, protected, alice, sam, cyril):
+    services.comment_add(proposal=protected, author=alice, body="Вчера снова были драки")
+    client.force_login(alice)
+    own = client.get(protected.get_absolute_url()).content.decode()
+    assert 'data-testid="protected-comment-warning"' in own
+    client.logout()
+    page = client.get(protected.get_absolute_url()).content.decode()
+    assert alice.public_name not in page and "the author" in page
+    client.force_login(sam)
+    assert alice.public_name in client.get(protected.get_absolute_url()).content.decode()
