@@ -55,12 +55,31 @@ class AimsForm(forms.Form):
 
 
 class InitiativeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
-        help_text=_("If the person has an account here, they are linked and notified."),
+        help_text=_(
+            "The person receives an invitation at this address and becomes a member only "
+            "by accepting it."
+        ),
     )
+
+
+class InvitationForm(forms.Form):
+    """Accept (with the party to join as) or decline an invitation to an initiative group."""
+
+    answer = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.HiddenInput,
+        initial="accept",
+    )
+    party = forms.ChoiceField(label=_("You join as"), required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, parties: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [(p, Party(p).label) for p in parties]
+        self.fields["party"].initial = parties[0] if parties else None
 
 
 class AnswerForm(forms.Form):

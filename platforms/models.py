@@ -360,6 +360,12 @@ class PlatformContact(models.Model):
         INITIATIVE = "initiative", _("initiative group")
         IMPORT = "import", _("LCPC import")
 
+    class Invitation(models.TextChoices):
+        NONE = "", _("not invited")
+        PENDING = "pending", _("invited")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
     class Committee(models.TextChoices):
         NONE = "", _("none")
         AKSAKAL = "aksakal_court", _("aksakal court")
@@ -367,6 +373,8 @@ class PlatformContact(models.Model):
         YOUTH = "youth_committee", _("youth committee")
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="contacts")
+    # Set only when the person accepts (or for the initiator): an address typed by someone else
+    # is never linked to the account behind it without that account's consent.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -378,6 +386,13 @@ class PlatformContact(models.Model):
     )
     is_head = models.BooleanField(_("head"), default=False)
     source = models.CharField(max_length=16, choices=Source.choices)
+    invitation = models.CharField(
+        _("invitation"), max_length=16, choices=Invitation.choices, blank=True, default=""
+    )
+    # SHA-256 of the invitation link's random token; the token itself is only in the message.
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    party = models.CharField(_("joins as"), max_length=16, choices=Party.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -387,7 +402,11 @@ class PlatformContact(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "email"], condition=~Q(email=""), name="contact_email_unique"
-            )
+            ),
+            # also the index the invitation page looks the token up by
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""), name="contact_token_unique"
+            ),
         ]
 
     def __str__(self):
@@ -428,6 +447,7 @@ class PlatformEvent(AppendOnlyModel):
         ROLE = "role", _("role changed")
         DECISION = "decision", _("decision")
         GROUP = "group", _("thematic group")
+        INVITATION = "invitation", _("invitation answered")
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="events")
     membership = models.ForeignKey(

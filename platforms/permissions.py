@@ -12,6 +12,7 @@ from platforms.models import (
     Membership,
     Party,
     Platform,
+    PlatformContact,
     PlatformUserObjectPermission,
     PoliceUnit,
     PoliceUnitUserObjectPermission,
@@ -174,6 +175,17 @@ def can_edit_registration(user, platform: Platform) -> bool:
         and platform.created_by_id == user.pk
         and platform.status in (Platform.Status.DRAFT, Platform.Status.RETURNED)
     )
+
+
+def can_answer_invitation(user, contact: PlatformContact) -> bool:
+    """The holder of the invited address answers: one of their verified e-mails matches it."""
+    if not user.is_authenticated or not user.is_active or not contact.email:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=contact.email, verified=True
+    ).exists()
 
 
 def acknowledging_party(user, platform: Platform) -> str | None:

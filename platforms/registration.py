@@ -1,33 +1,53 @@
-"""Community forum registration: draft → submitted → (LSG and police answer) → active."""
+"""Community forum registration: draft → submitted → (LSG and police answer) → active.
 
+The initiative group's people are invited, not enrolled: a typed e-mail is never matched to an
+account in anything the initiator sees, and a person becomes a member only by accepting.
+"""
+
+import hashlib
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.services import notify
+from accounts.models import OutboxMessage, User
+from accounts.services import _kick_relay, notify
 from platforms import permissions, selectors
 from platforms.models import (
+    OFFICIAL_PARTIES,
     ForumAcknowledgement,
+    LiaisonOfficer,
+    Membership,
     Party,
     Platform,
     PlatformContact,
     PlatformEvent,
+    Role,
     Territory,
 )
 from platforms.services import (
+    REQUESTABLE_PARTIES,
     add_officials_by_default,
     event_record,
     membership_grant,
     unique_slug,
 )
 
+# The initiator and the people typed into the group count towards this, whether or not they
+# have answered their invitation yet; those who declined do not.
 MIN_INITIATIVE_GROUP = 3
 EDITABLE = (Platform.Status.DRAFT, Platform.Status.RETURNED)
+Invitation = PlatformContact.Invitation
+INVITATION_TRANSITIONS = {
+    (Invitation.PENDING, "accept"): Invitation.ACCEPTED,
+    (Invitation.PENDING, "decline"): Invitation.DECLINED,
+}
 
 
 def _check_name(*, name: str, territory: Territory, exclude_pk=None) -> str:
@@ -80,6 +100,7 @@ def registration_start(*, user: User, name: str, territory: Territory) -> Platfo
         name=user.public_name,
         email=user.email,
         source=PlatformContact.Source.INITIATIVE,
+        invitation=Invitation.ACCEPTED,  # starting the registration is the initiator's consent
     )
     event_record(
         platform=platform, kind=PlatformEvent.Kind.CREATED, actor=user, new=platform.status
@@ -110,27 +131,165 @@ def registration_update(*, platform: Platform, user: User, **fields) -> Platform
     return platform
 
 
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(contact: PlatformContact, token: str) -> str:
+    return reverse("platforms:invitation", kwargs={"slug": contact.platform.slug, "token": token})
+
+
+def _account_for(email: str) -> User | None:
+    """The active account holding this address (its login e-mail or a verified one), if any."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(email__iexact=email)
+            | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+        )
+        .distinct()
+        .first()
+    )
+
+
+def _invitation_send(*, contact: PlatformContact, token: str, inviter: User) -> None:
+    """An in-app notification for an existing account, otherwise an e-mail to the address."""
+    platform = contact.platform
+    url = invitation_url(contact, token)
+    title = " ".join(
+        (
+            _("%(name)s invites you to the initiative group of %(forum)s")
+            % {"name": inviter.public_name, "forum": platform.name}
+        ).split()
+    )
+    body = _(
+        "A community security forum is being registered in %(territory)s. You become one of "
+        "its members only if you accept. Open the link to accept or decline."
+    ) % {"territory": platform.territory.name}
+    account = _account_for(contact.email)
+    if account is not None:
+        notify(users=[account], verb="registration.invited", title=title, body=body, url=url)
+        return
+    signup = _(
+        "You have no account on the portal yet: create one with this e-mail address, "
+        "then open the link."
+    )
+    absolute = f"{settings.SITE_URL.rstrip('/')}{url}"
+    OutboxMessage.objects.create(
+        to=contact.email,
+        subject=title[:255],
+        body=f"{body}\n\n{signup}\n\n{absolute}",
+    )
+    transaction.on_commit(_kick_relay)
+
+
 @transaction.atomic
 def initiative_add(
     *, platform: Platform, user: User, name: str, email: str = ""
 ) -> PlatformContact:
-    """Add a person to the initiative group: a registered user by e-mail, or a named contact."""
+    """Add a person to the initiative group as typed; with an e-mail, they are invited.
+
+    The answer is the same whether or not the address belongs to an account: nothing about an
+    account is looked up for the initiator, stored, or shown until its holder accepts.
+    """
     platform = _editable(platform, user)
     name, email = (name or "").strip(), (email or "").strip().lower()
-    member = User.objects.filter(email__iexact=email).first() if email else None
-    if not name and member is None:
-        raise ValidationError({"name": _("Give a name or the e-mail of a registered user.")})
+    if not name:
+        raise ValidationError({"name": _("Give the person's name.")})
     if email and platform.contacts.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already in the initiative group.")})
+    token = secrets.token_urlsafe(32) if email else ""
     contact = PlatformContact(
         platform=platform,
-        user=member,
-        name=name or member.public_name,
+        name=name,
         email=email,
         source=PlatformContact.Source.INITIATIVE,
+        invitation=Invitation.PENDING if email else Invitation.NONE,
+        token_hash=invitation_token_hash(token) if token else "",
     )
     contact.full_clean()
     contact.save()
+    if token:
+        _invitation_send(contact=contact, token=token, inviter=user)
+    return contact
+
+
+def founder_parties(*, user: User) -> list[str]:
+    """The parties a founder joins as: an official as their office, anyone else by choice."""
+    official = set(
+        Membership.objects.current()
+        .filter(user=user, party__in=OFFICIAL_PARTIES)
+        .values_list("party", flat=True)
+    )
+    if LiaisonOfficer.objects.filter(user=user, active=True).exists():
+        official.add(Party.POLICE)
+    if official:
+        return [p for p in OFFICIAL_PARTIES if p in official]
+    return list(REQUESTABLE_PARTIES)
+
+
+def _founder_join(*, platform: Platform, user: User, party: str, actor: User | None) -> bool:
+    """Make a founder who accepted a member of the active forum; False if already one."""
+    if Membership.objects.filter(
+        platform=platform,
+        user=user,
+        role=Role.MEMBER,
+        status__in=[Membership.Status.REQUESTED, Membership.Status.ACTIVE],
+    ).exists():
+        # an official added by default, or a join request the secretariat still decides
+        return False
+    membership_grant(platform=platform, user=user, party=party, actor=actor, check=False)
+    return True
+
+
+@transaction.atomic
+def invitation_answer(
+    *, contact: PlatformContact, user: User, accept: bool, party: str = ""
+) -> PlatformContact:
+    """The invited person accepts or declines; accepting an active forum joins it at once."""
+    contact = (
+        PlatformContact.objects.select_for_update(of=("self",))
+        .select_related("platform", "platform__created_by")
+        .get(pk=contact.pk)
+    )
+    if not permissions.can_answer_invitation(user, contact):
+        raise PermissionDenied(_("This invitation was sent to another address."))
+    old = contact.invitation
+    new = INVITATION_TRANSITIONS.get((old, "accept" if accept else "decline"))
+    if new is None:
+        raise ValidationError(_("This invitation has already been answered."))
+    platform = contact.platform
+    if platform.status == Platform.Status.CLOSED:
+        raise ValidationError(_("This forum has closed."))
+    fields = ["invitation", "answered_at"]
+    if accept:
+        allowed = founder_parties(user=user)
+        party = party or allowed[0]
+        if party not in allowed:
+            raise ValidationError({"party": _("Choose one of the offered parties.")})
+        contact.user, contact.party = user, party
+        fields += ["user", "party"]
+    contact.invitation = new
+    contact.answered_at = timezone.now()
+    contact.save(update_fields=fields)
+    event_record(
+        platform=platform, kind=PlatformEvent.Kind.INVITATION, actor=user, old=old, new=new
+    )
+    if accept and platform.status == Platform.Status.ACTIVE:
+        _founder_join(platform=platform, user=user, party=party, actor=user)
+    if platform.created_by_id and platform.created_by_id != user.pk:
+        # named as the initiator typed them: the initiator learns nothing new about the account
+        title = (
+            _("%(name)s accepted your invitation to %(forum)s")
+            if accept
+            else _("%(name)s declined your invitation to %(forum)s")
+        ) % {"name": contact.name, "forum": platform.name}
+        notify(
+            users=[platform.created_by],
+            verb=f"registration.invitation_{new}",
+            title=title,
+            url=platform.get_absolute_url(),
+        )
     return contact
 
 
@@ -149,7 +308,7 @@ def registration_submit(*, platform: Platform, user: User) -> Platform:
     errors = {}
     if not platform.aims.strip():
         errors["aims"] = _("Describe the forum's aims and objectives.")
-    if platform.contacts.count() < MIN_INITIATIVE_GROUP:
+    if platform.contacts.exclude(invitation=Invitation.DECLINED).count() < MIN_INITIATIVE_GROUP:
         errors["contacts"] = _("The initiative group needs at least %(n)d people.") % {
             "n": MIN_INITIATIVE_GROUP
         }
@@ -173,13 +332,7 @@ def registration_submit(*, platform: Platform, user: User) -> Platform:
         selectors.forum_police_contacts(platform)
     )
     notify(users=recipients, verb="registration.submitted", title=title, body=body, url=url)
-    invited = [c.user for c in platform.contacts.select_related("user") if c.user_id != user.pk]
-    notify(
-        users=[u for u in invited if u is not None],
-        verb="registration.invited",
-        title=_("You are in the initiative group of %(name)s") % {"name": platform.name},
-        url=url,
-    )
+    # the group's people were invited when they were added; they are asked nothing more here
     return platform
 
 
@@ -248,7 +401,10 @@ def registration_answer(
 
 @transaction.atomic
 def forum_activate(*, platform: Platform, actor: User | None, reason: str) -> Platform:
-    """Make a submitted forum active and public under its council; its people become members."""
+    """Make a submitted forum active and public under its council.
+
+    Founders who accepted their invitation become members; those who did not are not enrolled.
+    """
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
     if platform.status != Platform.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted registration can be activated."))
@@ -268,14 +424,18 @@ def forum_activate(*, platform: Platform, actor: User | None, reason: str) -> Pl
         new=platform.status,
         reason=reason,
     )
-    initiators = {c.user for c in platform.contacts.select_related("user") if c.user_id}
-    for member in initiators:
-        membership_grant(
-            platform=platform, user=member, party=Party.CITIZEN, actor=actor, check=False
-        )
+    # Officials first, so a founder who is also the territory's LSG or police keeps that party.
     add_officials_by_default(platform=platform, actor=actor)
+    founders = []
+    accepted = platform.contacts.filter(
+        invitation=Invitation.ACCEPTED, user__isnull=False
+    ).select_related("user")
+    for contact in accepted:
+        party = contact.party or founder_parties(user=contact.user)[0]
+        _founder_join(platform=platform, user=contact.user, party=party, actor=actor)
+        founders.append(contact.user)
     notify(
-        users=list(initiators),
+        users=founders,
         verb="registration.active",
         title=_("%(name)s is now active and public") % {"name": platform.name},
         body=_("Choose the first secretariat: open a decision on the forum's page."),

@@ -14,6 +14,7 @@ urlpatterns = [
         name="register_remove_contact",
     ),
     path("<slug:slug>/", views.platform_detail, name="detail"),
+    path("<slug:slug>/invitation/<str:token>/", wizard.invitation, name="invitation"),
     path("<slug:slug>/answer/", views.answer_registration, name="answer"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.web import run_service
 from platforms import permissions, registration
-from platforms.forms import AimsForm, BasicsForm, InitiativeForm
+from platforms.forms import AimsForm, BasicsForm, InitiativeForm, InvitationForm
 from platforms.models import Platform, PlatformContact
 
 STEPS = [
@@ -124,7 +124,14 @@ def register_step(request, slug: str, step: str):
                 user=request.user,
                 **form.cleaned_data,
             ):
-                messages.success(request, _("Added to the initiative group."))
+                # one message whatever the address: whether it has an account is not told
+                messages.success(
+                    request,
+                    _(
+                        "Added to the initiative group. If you gave an e-mail address, "
+                        "an invitation was sent to it."
+                    ),
+                )
                 return redirect("platforms:register_step", slug=platform.slug, step="group")
         return _render(
             request,
@@ -171,3 +178,51 @@ def register_remove_contact(request, slug: str, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect(reverse("platforms:register_step", kwargs={"slug": slug, "step": "group"}))
+
+
+def access_invitation(request, slug: str, token: str) -> PlatformContact:
+    """The invitation behind a link, for the holder of the invited address; 404 otherwise.
+
+    One answer for an unknown token, another forum's token and another person's token.
+    """
+    contact = (
+        PlatformContact.objects.select_related("platform__territory", "platform__created_by")
+        .filter(
+            platform__slug=slug,
+            source=PlatformContact.Source.INITIATIVE,
+            token_hash=registration.invitation_token_hash(token),
+        )
+        .first()
+    )
+    if contact is None or not permissions.can_answer_invitation(request.user, contact):
+        raise Http404(_("No such invitation for your account."))
+    return contact
+
+
+@login_required
+def invitation(request, slug: str, token: str):
+    """Accept or decline an invitation to a forum's initiative group."""
+    contact = access_invitation(request, slug, token)
+    form = InvitationForm(
+        request.POST or None, parties=registration.founder_parties(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == "accept"
+        if run_service(
+            form,
+            registration.invitation_answer,
+            contact=contact,
+            user=request.user,
+            accept=accept,
+            party=form.cleaned_data["party"],
+        ):
+            if accept:
+                messages.success(request, _("Thank you: you are in the initiative group."))
+            else:
+                messages.info(request, _("You declined the invitation."))
+            return redirect(request.path)
+    return render(
+        request,
+        "platforms/invitation.html",
+        {"contact": contact, "platform": contact.platform, "form": form},
+    )
