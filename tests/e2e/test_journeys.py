@@ -154,6 +154,7 @@ def test_citizen_registers_a_forum_and_lsg_and_police_acknowledge_it(
     page.wait_for_url("**/register/*/group/")
     axe(page, axe_check)
     for person in invited:
+        page.fill("#id_name", person.public_name)
         page.fill("#id_email", person.email)
         submit_form_of(page, "#id_email")
         assert page.url.endswith("/group/")
