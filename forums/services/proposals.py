@@ -1,6 +1,6 @@
-"""Write services for proposals: each atomic, permission-checked, and on the timeline."""
+"""Proposal services: each atomic, permission-checked, and on the timeline."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,99 +20,22 @@ from forums.models import (
     Comment,
     Escalation,
     Meeting,
-    MinutesCorrection,
-    PoliceResponse,
     Proposal,
     ProposalEvent,
     Supporter,
-    awaiting_answer_condition,
     format_registration_number,
 )
+from forums.services.common import (
+    S,
+    _locked,
+    _require_state,
+    _set_state,
+    event_add,
+    secretariat_users,
+    unit_officers,
+)
 from platforms.decisions import decision_close, decision_open
-from platforms.models import Decision, Matter, Membership, Platform, Role
-
-S = Proposal.State
-REMINDER_DAYS = 3
-# the neighbours a joint meeting can invite; a bound keeps a forged form from listing thousands
-MAX_MEETING_GUESTS = 50
-
-# Which states each manual transition starts from.
-TRANSITIONS = {
-    "submit": (S.DRAFT,),
-    "agenda": (S.SUBMITTED, S.REGISTERED),
-    "vote": (S.SUBMITTED, S.REGISTERED, S.ON_AGENDA),
-    "decide": (S.ON_AGENDA,),
-    "escalate": (S.ADOPTED,),
-    "register": (S.ESCALATED,),
-    "close": (S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
-    "withdraw": (S.DRAFT, S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
-    "merge": (S.SUBMITTED, S.ON_AGENDA, S.REGISTERED, S.ADOPTED),
-}
-
-
-def _locked(proposal: Proposal) -> Proposal:
-    """The proposal, row-locked and re-read.
-
-    The lock is taken without joins: PostgreSQL re-checks a locked row's join conditions after a
-    concurrent update, so a join on `platform` would drop a row whose platform just changed (a
-    double click on "Register" raised DoesNotExist).
-    """
-    Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk").get()
-    return Proposal.objects.select_related("platform", "origin").get(pk=proposal.pk)
-
-
-def _require_state(proposal: Proposal, action: str) -> None:
-    if proposal.state not in TRANSITIONS[action]:
-        raise ValidationError(
-            _("Not possible while the proposal is %(state)s.")
-            % {"state": proposal.get_state_display()}
-        )
-
-
-def event_add(
-    *,
-    proposal: Proposal,
-    kind: str,
-    actor: User | None,
-    role: str,
-    old: str = "",
-    note: str = "",
-    platform: Platform | None = None,
-) -> ProposalEvent:
-    return ProposalEvent.objects.create(
-        proposal=proposal,
-        kind=kind,
-        old_state=old,
-        new_state=proposal.state,
-        platform=platform or proposal.platform,
-        actor=actor,
-        actor_role=role,
-        note=note,
-    )
-
-
-def _set_state(proposal: Proposal, new: str, *, fields=()) -> str:
-    old = proposal.state
-    proposal.state = new
-    proposal.save(update_fields=["state", *fields])
-    return old
-
-
-def secretariat_users(platform: Platform):
-    return User.objects.filter(
-        memberships__in=Membership.objects.current().filter(
-            platform=platform, role=Role.SECRETARIAT
-        )
-    ).distinct()
-
-
-def unit_officers(proposal: Proposal):
-    if proposal.police_unit_id is None:
-        return User.objects.none()
-    unit = proposal.police_unit
-    return User.objects.filter(
-        liaison_posts__active=True, liaison_posts__unit_id__in=[*unit.ancestor_ids(), unit.pk]
-    ).distinct()
+from platforms.models import Decision, Matter, Platform
 
 
 def _clean_fields(*, title: str, body: str, category: str, place: str = "") -> dict:
@@ -659,101 +582,6 @@ def proposal_assign(*, proposal: Proposal, actor: User, officer: User) -> Propos
 
 
 @transaction.atomic
-def response_log(
-    *,
-    proposal: Proposal,
-    actor: User,
-    status: str,
-    text: str,
-    responder: str = PoliceResponse.Responder.POLICE,
-    referral: str = "",
-    next_due: date | None = None,
-    publish: bool = True,
-) -> PoliceResponse:
-    """A liaison officer (or local self-government) answers; drafts are published later."""
-    proposal = _locked(proposal)
-    if responder == PoliceResponse.Responder.POLICE:
-        if not permissions.can_respond_police(actor, proposal):
-            raise PermissionDenied(_("Only liaison officers of the addressed unit answer for it."))
-        unit = proposal.police_unit
-    else:
-        if not permissions.can_respond_lsg(actor, proposal):
-            raise PermissionDenied(_("Only the addressed local self-government answers for it."))
-        unit = None
-    errors = {}
-    text = (text or "").strip()
-    if status not in PoliceResponse.Status.values:
-        errors["status"] = _("Choose a status.")
-    if not text:
-        errors["text"] = _("Write the answer.")
-    if status == PoliceResponse.Status.NOT_COMPETENT and not (referral or "").strip():
-        errors["referral"] = _("Name the body that is competent.")
-    if status == PoliceResponse.Status.DECLINED and len(text) < 20:
-        errors["text"] = _("A decline needs its reasons.")
-    if next_due is not None and next_due < timezone.localdate():
-        errors["next_due"] = _("The next step cannot be in the past.")
-    if errors:
-        raise ValidationError(errors)
-    response = PoliceResponse.objects.create(
-        proposal=proposal,
-        responder=responder,
-        unit=unit,
-        author=actor,
-        status=status,
-        text=text,
-        referral=(referral or "").strip(),
-        next_due=next_due,
-    )
-    if publish:
-        _publish(response, proposal, actor)
-    return response
-
-
-def _publish(response: PoliceResponse, proposal: Proposal, actor: User) -> None:
-    response.published_at = timezone.now()
-    response.save(update_fields=["published_at"])
-    answered = (
-        "police_answered_at"
-        if response.responder == PoliceResponse.Responder.POLICE
-        else "lsg_answered_at"
-    )
-    fields = [f for f in ("first_response_at", answered) if getattr(proposal, f) is None]
-    for field in fields:
-        setattr(proposal, field, response.published_at)
-    if fields:
-        proposal.save(update_fields=fields)
-    event_add(
-        proposal=proposal,
-        kind=ProposalEvent.Kind.RESPONSE,
-        actor=actor,
-        role=response.responder,
-        old=proposal.state,
-        note=f"{response.get_status_display()}: {response.text[:300]}",
-    )
-    users = set(secretariat_users(proposal.platform))
-    if proposal.author:
-        users.add(proposal.author)
-    notify(
-        users=list(users),
-        verb="proposal.response",
-        title=_("Answer on %(title)s: %(status)s")
-        % {"title": isolate(proposal.title), "status": response.get_status_display()},
-        url=proposal.get_absolute_url(),
-    )
-
-
-@transaction.atomic
-def response_publish(*, response: PoliceResponse, actor: User) -> PoliceResponse:
-    response = PoliceResponse.objects.select_for_update().get(pk=response.pk)
-    if response.author_id != actor.pk:
-        raise PermissionDenied(_("Only the author publishes a draft answer."))
-    if response.published_at:
-        raise ValidationError(_("This answer is already published."))
-    _publish(response, _locked(response.proposal), actor)
-    return response
-
-
-@transaction.atomic
 def comment_add(*, proposal: Proposal, author: User, body: str) -> Comment:
     if not permissions.can_comment(author, proposal):
         raise PermissionDenied(_("Only members of the platform comment."))
@@ -778,171 +606,3 @@ def comment_hide(*, comment: Comment, actor: User, reason: str) -> Comment:
     )
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return comment
-
-
-def _unanswered_parties(proposal: Proposal) -> set:
-    """The people of each addressee that has not answered yet."""
-    users = set()
-    if proposal.police_answered_at is None:
-        users |= set(unit_officers(proposal))
-    if proposal.lsg_answered_at is None:
-        users |= set(permissions.lsg_responders(proposal))
-    return users
-
-
-def response_deadlines_check(*, today: date | None = None) -> dict:
-    """Remind the unit before the deadline; after it, mark the proposal publicly overdue."""
-    today = today or timezone.localdate()
-    reminded = marked = 0
-    soon = (
-        Proposal.objects.public()
-        .filter(
-            awaiting_answer_condition(),
-            reminded_at__isnull=True,
-            response_due__gte=today,
-            response_due__lte=today + timedelta(days=REMINDER_DAYS),
-        )
-        .exclude(state__in=Proposal.FINAL_STATES)
-        .select_related("police_unit", "lsg_territory", "platform")
-    )
-    for proposal in soon:
-        with transaction.atomic():
-            users = _unanswered_parties(proposal)
-            notify(
-                users=list(users),
-                verb="proposal.deadline",
-                title=_("Answer due by %(date)s: %(title)s")
-                % {"date": proposal.response_due.isoformat(), "title": isolate(proposal.title)},
-                url=proposal.get_absolute_url(),
-            )
-            Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
-            reminded += 1
-    for proposal in (
-        Proposal.objects.overdue(today)
-        .filter(overdue_marked_at__isnull=True)
-        .select_related("platform", "police_unit")
-    ):
-        with transaction.atomic():
-            Proposal.objects.filter(pk=proposal.pk).update(overdue_marked_at=timezone.now())
-            event_add(
-                proposal=proposal,
-                kind=ProposalEvent.Kind.OVERDUE,
-                actor=None,
-                role="system",
-                old=proposal.state,
-                # the date alone: the page words it in the reader's language and date format
-                note=proposal.response_due.isoformat(),
-            )
-            users = _unanswered_parties(proposal) | set(secretariat_users(proposal.platform))
-            notify(
-                users=list(users),
-                verb="proposal.overdue",
-                title=_("Overdue: %(title)s") % {"title": isolate(proposal.title)},
-                url=proposal.get_absolute_url(),
-            )
-            marked += 1
-    return {"reminded": reminded, "overdue": marked}
-
-
-@transaction.atomic
-def meeting_create(
-    *,
-    platform: Platform,
-    actor: User,
-    kind: str,
-    title: str,
-    starts_at,
-    location: str = "",
-    guests=(),
-    group=None,
-) -> Meeting:
-    """The secretariat schedules a meeting (joint meetings invite other platforms)."""
-    if not permissions.can_manage_meetings(actor, platform):
-        raise PermissionDenied(_("Only the secretariat schedules meetings."))
-    if not (title or "").strip():
-        raise ValidationError({"title": _("Give the meeting a title.")})
-    guests = list(guests)
-    if kind == Meeting.Kind.JOINT and not guests:
-        raise ValidationError({"guests": _("A joint meeting needs at least one other platform.")})
-    if len(guests) > MAX_MEETING_GUESTS:
-        raise ValidationError(
-            {"guests": _("Invite at most %(n)d platforms.") % {"n": MAX_MEETING_GUESTS}}
-        )
-    meeting = Meeting.objects.create(
-        platform=platform,
-        kind=kind,
-        title=title.strip(),
-        starts_at=starts_at,
-        location=(location or "").strip(),
-        group=group,
-        created_by=actor,
-    )
-    if guests:
-        meeting.guests.set([g for g in guests if g.pk != platform.pk])
-    return meeting
-
-
-@transaction.atomic
-def meeting_record(
-    *,
-    meeting: Meeting,
-    actor: User,
-    attendees=(),
-    minutes: str = "",
-    publish: bool = False,
-    correction_reason: str = "",
-) -> Meeting:
-    """Record attendance and minutes; published minutes change only by a recorded correction."""
-    if not permissions.can_manage_meetings(actor, meeting.platform):
-        raise PermissionDenied(_("Only the secretariat records meetings."))
-    # the row lock serialises double submits: the second one sees the minutes already published
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    meeting.attendees.set(attendees)
-    minutes = (minutes or "").strip()
-    if meeting.minutes_published_at:
-        if minutes != meeting.minutes:
-            _minutes_correct(meeting, actor=actor, minutes=minutes, reason=correction_reason)
-        return meeting
-    meeting.minutes = minutes
-    fields = ["minutes"]
-    if publish:
-        if not meeting.minutes:
-            raise ValidationError({"minutes": _("Write the minutes before publishing them.")})
-        meeting.minutes_published_at = timezone.now()
-        fields.append("minutes_published_at")
-        for item in meeting.agenda.select_related("proposal").exclude(proposal=None):
-            event_add(
-                proposal=item.proposal,
-                kind=ProposalEvent.Kind.MEETING,
-                actor=actor,
-                role="secretariat",
-                old=item.proposal.state,
-                note=meeting.title,
-                platform=meeting.platform,
-            )
-    meeting.save(update_fields=fields)
-    return meeting
-
-
-def _minutes_correct(meeting: Meeting, *, actor: User, minutes: str, reason: str) -> None:
-    """Published minutes: the old text and the reason stay on record, in public."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {
-                "correction_reason": _(
-                    "The minutes are published: give the reason for the correction."
-                )
-            }
-        )
-    if not minutes:
-        raise ValidationError({"minutes": _("Published minutes cannot be emptied.")})
-    MinutesCorrection.objects.create(
-        meeting=meeting,
-        old_minutes=meeting.minutes,
-        new_minutes=minutes,
-        reason=reason[:500],
-        actor=actor,
-    )
-    meeting.minutes = minutes
-    meeting.save(update_fields=["minutes"])

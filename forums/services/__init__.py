@@ -1,0 +1,43 @@
+"""Write services of the forums app, by concept; import them from here.
+
+`from forums import services` then `services.proposal_create(...)`: the package keeps the
+path the other apps and the tests use.
+"""
+
+from forums.services.common import (  # noqa: F401
+    TRANSITIONS,
+    S,
+    event_add,
+    secretariat_users,
+    unit_officers,
+)
+from forums.services.meetings import (  # noqa: F401
+    MAX_MEETING_GUESTS,
+    meeting_create,
+    meeting_record,
+)
+from forums.services.proposals import (  # noqa: F401
+    attachment_add,
+    comment_add,
+    comment_hide,
+    proposal_assign,
+    proposal_close,
+    proposal_create,
+    proposal_decide,
+    proposal_escalate,
+    proposal_merge,
+    proposal_open_vote,
+    proposal_put_on_agenda,
+    proposal_record,
+    proposal_register,
+    proposal_return,
+    proposal_submit,
+    proposal_support,
+    proposal_update_draft,
+)
+from forums.services.responses import (  # noqa: F401
+    REMINDER_DAYS,
+    response_deadlines_check,
+    response_log,
+    response_publish,
+)
