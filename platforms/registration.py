@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OutboxMessage, User
-from accounts.services import _kick_relay, notify
+from accounts.models import User
+from accounts.services import notify, outbox_email_queue
 from platforms import permissions, selectors
 from platforms.models import (
     OFFICIAL_PARTIES,
@@ -156,12 +156,10 @@ def _invitation_send(*, contact: PlatformContact, token: str, inviter: User) -> 
     """An in-app notification for an existing account, otherwise an e-mail to the address."""
     platform = contact.platform
     url = invitation_url(contact, token)
-    title = " ".join(
-        (
-            _("%(name)s invites you to the initiative group of %(forum)s")
-            % {"name": inviter.public_name, "forum": platform.name}
-        ).split()
-    )
+    title = _("%(name)s invites you to the initiative group of %(forum)s") % {
+        "name": inviter.public_name,
+        "forum": platform.name,
+    }
     body = _(
         "A community security forum is being registered in %(territory)s. You become one of "
         "its members only if you accept. Open the link to accept or decline."
@@ -175,12 +173,7 @@ def _invitation_send(*, contact: PlatformContact, token: str, inviter: User) -> 
         "then open the link."
     )
     absolute = f"{settings.SITE_URL.rstrip('/')}{url}"
-    OutboxMessage.objects.create(
-        to=contact.email,
-        subject=title[:255],
-        body=f"{body}\n\n{signup}\n\n{absolute}",
-    )
-    transaction.on_commit(_kick_relay)
+    outbox_email_queue(to=contact.email, subject=title, body=f"{body}\n\n{signup}\n\n{absolute}")
 
 
 @transaction.atomic
