@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Category, Meeting, PoliceResponse, Proposal
@@ -65,7 +69,7 @@ class MemberProposalForm(ProposalForm):
     protect_author = forms.BooleanField(
         label=_(
             "Show my name only to the secretariat of this forum (not to the police, not to"
-            " other platforms, not to the public); my comments will show as \"the author\""
+            ' other platforms, not to the public); my comments will show as "the author"'
         ),
         required=False,
     )
@@ -184,6 +188,13 @@ class MeetingForm(forms.Form):
     guests = BoundedMultipleChoiceField(
         label=_("Joint with (for joint meetings)"), queryset=Platform.objects.none(), required=False
     )
+    invited = forms.CharField(
+        label=_("Invited guests"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("People invited from outside the platform, one per line (name and role)."),
+    )
 
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
@@ -283,3 +294,51 @@ class TrackerFilterForm(forms.Form):
             "overdue": data.get("overdue") == "1",
             "query": data.get("q", ""),
         }
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=200)
+
+
+class MeetingFileForm(forms.Form):
+    file = forms.FileField(label=_("File (signed minutes, a report: JPEG, PNG or PDF, up to 5 MB)"))
+
+
+class ProposalAgendaForm(forms.Form):
+    """Put a proposal on the agenda: one of the platform's coming meetings, or a new one."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting"), queryset=Meeting.objects.none(), required=False
+    )
+    new_title = forms.CharField(label=_("or a new meeting: title"), max_length=200, required=False)
+    new_starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, platform: Platform, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = upcoming_meetings(platform)
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{date_format(timezone.localtime(m.starts_at), 'SHORT_DATETIME_FORMAT')} · {m.title}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("meeting") and not data.get("new_title"):
+            raise forms.ValidationError(_("Choose the meeting, or schedule a new one."))
+        if not data.get("meeting") and not data.get("new_starts_at"):
+            self.add_error("new_starts_at", _("When does the new meeting start?"))
+        return data
+
+
+def upcoming_meetings(platform: Platform):
+    """Meetings of the platform still to be held, soonest first."""
+    return Meeting.objects.filter(
+        platform=platform,
+        status=Meeting.Status.SCHEDULED,
+        minutes_published_at__isnull=True,
+        starts_at__gte=timezone.now() - timedelta(hours=12),
+    ).order_by("starts_at")

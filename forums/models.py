@@ -426,6 +426,10 @@ class Meeting(models.Model):
         SEMINAR = "seminar", _("seminar")
         POLICE_REPORT = "police_report", _("police reporting meeting")
 
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        CANCELLED = "cancelled", _("cancelled")
+
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="meetings")
     guests = models.ManyToManyField(
         Platform, blank=True, related_name="joint_meetings", verbose_name=_("joint with")
@@ -440,6 +444,16 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="meetings_attended"
     )
+    invited = models.TextField(
+        _("invited guests"),
+        blank=True,
+        max_length=2000,
+        help_text=_("People invited from outside the platform, one per line (name and role)."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     minutes = models.TextField(_("minutes"), blank=True, max_length=50000)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -457,6 +471,37 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("forums:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def invited_list(self) -> list[str]:
+        return [line.strip() for line in self.invited.splitlines() if line.strip()]
+
+
+def meeting_file_path(instance, filename):
+    return f"meetings/{instance.meeting_id}/{Path(filename).name}"
+
+
+class MeetingAttachment(models.Model):
+    """A file of a meeting (signed minutes, a police report); stored without its metadata."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=meeting_file_path)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.pk}"
 
 
 class MinutesCorrection(AppendOnlyModel):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from PIL import Image, ImageOps
 
-from forums.models import Attachment, Proposal
+from forums.models import ALLOWED_UPLOADS, MAX_UPLOAD_BYTES, Attachment, Proposal
 
 SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 KINDS = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
@@ -45,6 +45,29 @@ def _unreadable() -> ValidationError:
 
 
 # Names -----------------------------------------------------------------------------------
+
+
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF",),
+}
+
+
+def check_upload(upload, *, field: str = "attachment") -> str:
+    """The content type of an upload whose extension, size and first bytes agree; else refused."""
+    name = upload.name or "file"
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ALLOWED_UPLOADS:
+        raise ValidationError({field: _("Only JPEG, PNG and PDF files are accepted.")})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({field: _("Files must be under 5 MB.")})
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = ALLOWED_UPLOADS[ext]
+    if not head.startswith(SIGNATURES[content_type]):
+        raise ValidationError({field: _("The file's content does not match its type.")})
+    return content_type
 
 
 def neutral_filename(*, proposal_id: int, number: int, content_type: str) -> str:

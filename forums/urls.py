@@ -19,4 +19,6 @@ urlpatterns = [
     path("platforms/<slug:slug>/meetings/", views.meeting_list, name="meetings"),
     path("platforms/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meeting-files/<int:pk>/", views.meeting_file, name="meeting_file"),
 ]

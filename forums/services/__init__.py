@@ -13,8 +13,13 @@ from forums.services.common import (  # noqa: F401
 )
 from forums.services.meetings import (  # noqa: F401
     MAX_MEETING_GUESTS,
+    agenda_item_add,
+    meeting_cancel,
     meeting_create,
+    meeting_file_add,
     meeting_record,
+    meeting_update,
+    proposal_schedule,
 )
 from forums.services.proposals import (  # noqa: F401
     attachment_add,

@@ -12,6 +12,7 @@ from platforms.models import Membership, Platform, Role
 
 S = Proposal.State
 
+# Which states each manual transition starts from.
 
 TRANSITIONS = {
     "submit": (S.DRAFT,),

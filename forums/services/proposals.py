@@ -13,8 +13,6 @@ from accounts.services import notify
 from accounts.text import isolate
 from forums import permissions, uploads
 from forums.models import (
-    ALLOWED_UPLOADS,
-    MAX_UPLOAD_BYTES,
     AgendaItem,
     Attachment,
     Comment,
@@ -212,22 +210,7 @@ def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
     """
     if proposal.author_id != actor.pk and not permissions.can_manage_proposal(actor, proposal):
         raise PermissionDenied(_("Only the author or the secretariat adds attachments."))
-    name = upload.name or "file"
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_UPLOADS:
-        raise ValidationError({"attachment": _("Only JPEG, PNG and PDF files are accepted.")})
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError({"attachment": _("Files must be under 5 MB.")})
-    head = upload.read(8)
-    upload.seek(0)
-    signatures = {
-        "image/jpeg": (b"\xff\xd8\xff",),
-        "image/png": (b"\x89PNG\r\n\x1a\n",),
-        "application/pdf": (b"%PDF",),
-    }
-    content_type = ALLOWED_UPLOADS[ext]
-    if not head.startswith(signatures[content_type]):
-        raise ValidationError({"attachment": _("The file's content does not match its type.")})
+    content_type = uploads.check_upload(upload, field="attachment")
     clean = uploads.clean_file(proposal=proposal, upload=upload, content_type=content_type)
     return Attachment.objects.create(
         proposal=proposal, file=clean, name=clean.name, content_type=content_type, size=clean.size
@@ -235,30 +218,47 @@ def attachment_add(*, proposal: Proposal, actor: User, upload) -> Attachment:
 
 
 @transaction.atomic
-def proposal_put_on_agenda(
-    *, proposal: Proposal, actor: User, meeting: Meeting | None = None
-) -> Proposal:
-    """The secretariat puts a proposal on the agenda (of a meeting, if given)."""
+def proposal_put_on_agenda(*, proposal: Proposal, actor: User, meeting: Meeting) -> Proposal:
+    """The secretariat puts a proposal on the agenda of a meeting of its platform.
+
+    A proposal already on an agenda can be moved to another meeting (one that was cancelled,
+    or a later one); its state stays.
+    """
     proposal = _locked(proposal)
     if not permissions.can_manage_proposal(actor, proposal):
         raise PermissionDenied(_("Only the secretariat manages the agenda."))
-    _require_state(proposal, "agenda")
-    if meeting is not None:
-        if meeting.platform_id != proposal.platform_id:
-            raise ValidationError(_("Choose a meeting of the platform where the proposal is."))
-        AgendaItem.objects.get_or_create(
-            meeting=meeting, proposal=proposal, defaults={"title": proposal.title[:200]}
-        )
-    old = _set_state(proposal, S.ON_AGENDA)
+    if proposal.state != S.ON_AGENDA:
+        _require_state(proposal, "agenda")
+    if meeting is None:
+        raise ValidationError({"meeting": _("Choose the meeting, or schedule a new one.")})
+    if meeting.platform_id != proposal.platform_id:
+        raise ValidationError(_("Choose a meeting of the platform where the proposal is."))
+    if meeting.is_cancelled or meeting.minutes_published_at:
+        raise ValidationError(_("Choose a meeting that is still to be held."))
+    _item, created = AgendaItem.objects.get_or_create(
+        meeting=meeting,
+        proposal=proposal,
+        defaults={"title": proposal.title[:200], "position": _next_position(meeting)},
+    )
+    if not created:
+        return proposal
+    old = proposal.state
+    if proposal.state != S.ON_AGENDA:
+        _set_state(proposal, S.ON_AGENDA)
     event_add(
         proposal=proposal,
         kind=ProposalEvent.Kind.AGENDA,
         actor=actor,
         role="secretariat",
         old=old,
-        note=meeting.title if meeting else "",
+        note=meeting.title,
     )
     return proposal
+
+
+def _next_position(meeting: Meeting) -> int:
+    last = meeting.agenda.aggregate(m=Max("position"))["m"]
+    return (last or 0) + 1
 
 
 @transaction.atomic
@@ -457,7 +457,8 @@ def proposal_return(
         platform=platform,
     )
     notify(
-        users=list(secretariat_users(escalation.from_platform)),
+        users=list(secretariat_users(escalation.from_platform))
+        + ([proposal.author] if proposal.author else []),
         verb="proposal.returned",
         title=_("Returned by %(platform)s: %(title)s")
         % {"platform": isolate(platform.name), "title": isolate(proposal.title)},

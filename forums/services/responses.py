@@ -25,7 +25,6 @@ from forums.services.common import (
 )
 
 REMINDER_DAYS = 3
-# the neighbours a joint meeting can invite; a bound keeps a forged form from listing thousands
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Notification, OutboxMessage
 from forums import permissions, services
-from forums.models import Escalation, Proposal, ProposalEvent, Supporter
+from forums.models import Escalation, Meeting, Proposal, ProposalEvent, Supporter
 from tests.forums.conftest import adopt
 from tests.support import uploads
 
@@ -377,6 +377,11 @@ def test_meetings_agenda_and_minutes(forum, proposal, sam, alice, council):
         services.meeting_record(
             meeting=meeting, actor=sam, attendees=[alice], minutes="", publish=True
         )
+    # minutes wait until the meeting has taken place
+    with pytest.raises(ValidationError):
+        services.meeting_record(meeting=meeting, actor=sam, minutes="Agreed", publish=True)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    meeting.refresh_from_db()
     services.meeting_record(
         meeting=meeting, actor=sam, attendees=[alice, sam], minutes="Agreed", publish=True
     )

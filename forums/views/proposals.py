@@ -1,3 +1,5 @@
+"""Proposal pages: the tracker, a proposal and its actions, answers, the liaison dashboard."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -10,29 +12,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.web import add_service_errors, run_service
 from forums import exports, permissions, selectors, services, uploads
 from forums.forms import (
-    AgendaForm,
     AssignForm,
     CloseForm,
     CommentForm,
     EscalateForm,
     EscalationAnswerForm,
     HideCommentForm,
-    MeetingForm,
     MemberProposalForm,
     MergeForm,
-    MinutesForm,
+    ProposalAgendaForm,
     ReasonForm,
     RecordProposalForm,
     ResponseForm,
     TrackerFilterForm,
 )
-from forums.models import Attachment, Category, Comment, Meeting, PoliceResponse, Proposal
+from forums.models import Attachment, Category, Comment, PoliceResponse, Proposal
 from platforms import permissions as platform_perms
-from platforms.models import Membership, Platform
+from platforms.models import Platform
 from platforms.views import access_platform
 
 
@@ -218,6 +217,9 @@ def proposal_detail(request, pk: int):
             "escalate_form": EscalateForm(),
             "reason_form": ReasonForm(),
             "merge_form": MergeForm(),
+            "agenda_form": ProposalAgendaForm(platform=proposal.platform)
+            if actions.get("can_manage")
+            else None,
             "assign_form": AssignForm(
                 officers=permissions.assignable_officers(proposal.police_unit)
             )
@@ -255,7 +257,19 @@ def _proposal_action(request, proposal: Proposal):
             comment = get_object_or_404(Comment, pk=data["comment"], proposal=proposal)
             services.comment_hide(comment=comment, actor=user, reason=data["reason"])
         elif action == "agenda":
-            services.proposal_put_on_agenda(proposal=proposal, actor=user)
+            form = ProposalAgendaForm(post, platform=proposal.platform)
+            if not form.is_valid():
+                raise ValidationError([e for errs in form.errors.values() for e in errs])
+            meeting = services.proposal_schedule(
+                proposal=proposal,
+                actor=user,
+                meeting=form.cleaned_data["meeting"],
+                new_title=form.cleaned_data["new_title"],
+                new_starts_at=form.cleaned_data["new_starts_at"],
+            )
+            messages.success(
+                request, _("On the agenda of %(meeting)s.") % {"meeting": meeting.title}
+            )
         elif action == "vote":
             decision = services.proposal_open_vote(proposal=proposal, actor=user)
             return redirect(decision.get_absolute_url())
@@ -359,107 +373,6 @@ def liaison_dashboard(request):
         raise PermissionDenied(_("This page is for police liaison officers."))
     rows, counts = selectors.liaison_dashboard(permissions.liaison_queue(request.user))
     return render(request, "forums/liaison.html", {"rows": rows, "counts": counts})
-
-
-def meeting_list(request, slug: str):
-    platform = access_platform(request, slug)
-    meetings = Meeting.objects.filter(platform=platform) | Meeting.objects.filter(guests=platform)
-    page = Paginator(
-        meetings.distinct().select_related("platform").order_by("-starts_at"), 30
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "forums/meeting_list.html",
-        {
-            "platform": platform,
-            "page": page,
-            "can_manage": permissions.can_manage_meetings(request.user, platform),
-        },
-    )
-
-
-@login_required
-def meeting_new(request, slug: str):
-    platform = access_platform(request, slug)
-    if not permissions.can_manage_meetings(request.user, platform):
-        raise PermissionDenied(_("Only the secretariat schedules meetings."))
-    form = MeetingForm(request.POST or None, platform=platform)
-    if request.method == "POST" and form.is_valid():
-        meeting = run_service(
-            form,
-            services.meeting_create,
-            platform=platform,
-            actor=request.user,
-            **form.cleaned_data,
-        )
-        if meeting:
-            return redirect(meeting.get_absolute_url())
-    return render(request, "forums/meeting_form.html", {"platform": platform, "form": form})
-
-
-def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(Meeting.objects.select_related("platform"), pk=pk)
-    platform = meeting.platform
-    if not platform_perms.can_view_platform(request.user, platform):
-        raise Http404
-    can_manage = permissions.can_manage_meetings(request.user, platform)
-    members = User.objects.filter(
-        memberships__in=Membership.objects.current().filter(platform=platform)
-    ).distinct()
-    minutes_form = MinutesForm(
-        request.POST if request.POST.get("action") == "minutes" else None,
-        members=members,
-        published=bool(meeting.minutes_published_at),
-        initial={
-            "minutes": meeting.minutes,
-            "attendees": list(meeting.attendees.values_list("pk", flat=True)),
-        },
-    )
-    agenda_form = AgendaForm(
-        request.POST if request.POST.get("action") == "agenda" else None, platform=platform
-    )
-    if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied(_("Only the secretariat records meetings."))
-        if request.POST.get("action") == "agenda" and agenda_form.is_valid():
-            try:
-                services.proposal_put_on_agenda(
-                    proposal=agenda_form.cleaned_data["proposal"],
-                    actor=request.user,
-                    meeting=meeting,
-                )
-                return redirect(meeting.get_absolute_url())
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        if request.POST.get("action") == "minutes" and minutes_form.is_valid():
-            data = minutes_form.cleaned_data
-            if run_service(
-                minutes_form,
-                services.meeting_record,
-                meeting=meeting,
-                actor=request.user,
-                attendees=data["attendees"],
-                minutes=data["minutes"],
-                publish=data.get("publish", False),
-                correction_reason=data.get("correction_reason", ""),
-            ):
-                messages.success(request, _("Meeting record saved."))
-                return redirect(meeting.get_absolute_url())
-    return render(
-        request,
-        "forums/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "platform": platform,
-            "can_manage": can_manage,
-            "agenda": meeting.agenda.select_related("proposal"),
-            "attendees": meeting.attendees.all(),
-            "corrections": meeting.corrections.select_related("actor"),
-            "guests": meeting.guests.all(),
-            "minutes_form": minutes_form,
-            "agenda_form": agenda_form,
-        },
-    )
 
 
 @login_required

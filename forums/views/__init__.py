@@ -1,0 +1,23 @@
+"""Views of the forums app, by concept; urls.py imports them from here."""
+
+from forums.views.meetings import (  # noqa: F401
+    meeting_detail,
+    meeting_edit,
+    meeting_file,
+    meeting_list,
+    meeting_new,
+)
+from forums.views.proposals import (  # noqa: F401
+    access_proposal,
+    attachment,
+    export_csv,
+    export_xlsx,
+    liaison_dashboard,
+    proposal_detail,
+    proposal_edit,
+    proposal_new,
+    proposal_record,
+    respond,
+    response_publish,
+    tracker,
+)
