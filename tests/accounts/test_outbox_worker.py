@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from celery import _state as celery_state
 from django.core import mail
 
 from accounts.models import OutboxMessage
@@ -13,16 +12,6 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _restore_default_celery_app():
-    """Celery's embedded worker makes its app the process-wide default and never undoes it;
-    threads started later (the live server of the browser tests) would then queue the outbox
-    kick on this test's broker, where nothing consumes it."""
-    previous = celery_state.default_app
-    yield
-    celery_state.set_default_app(previous)
 
 
 def test_relay_sends_committed_rows_through_the_broker(worker_app):

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from celery import Celery
+from celery import _state as celery_state
 
 import accounts.tasks  # noqa: F401 - importing registers the shared tasks on every app
 import forums.tasks  # noqa: F401
@@ -21,8 +22,14 @@ def worker_app(settings):
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.conf.update(broker_url=os.environ["CELERY_TEST_BROKER_URL"], task_always_eager=False)
     app.finalize()
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        yield app
+    # start_worker makes this app the process-wide default; later tests must queue on the
+    # project's eager app again
+    previous = celery_state.default_app
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            yield app
+    finally:
+        celery_state.set_default_app(previous)
 
 
 def wait_for(predicate, timeout=20.0) -> bool:
