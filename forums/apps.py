@@ -9,6 +9,8 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        import forums.services  # noqa: F401 - registers the proposal's decision follower
+
         connection_created.connect(_sqlite_casefold, dispatch_uid="forums_sqlite_casefold")
 
 

@@ -140,3 +140,28 @@ def assignable_officers(unit: PoliceUnit) -> QuerySet:
         liaison_posts__active=True,
         liaison_posts__unit__in=PoliceUnit.objects.below(unit),
     ).distinct()
+
+
+def proposal_actions(user, proposal: Proposal, pending: Escalation | None = None) -> set[str]:
+    """The transitions of forums.transitions.PROPOSAL this user may take on it now."""
+    from forums.transitions import PROPOSAL
+
+    if not user.is_authenticated:
+        return set()
+    secretariat = can_manage_proposal(user, proposal)
+    author = proposal.author_id == user.pk
+    who = {
+        "author": author,
+        "secretariat": secretariat,
+        "author_or_secretariat": author or secretariat,
+        "upper_secretariat": pending is not None and can_register_escalation(user, pending),
+    }
+    allowed = {a for a, t in PROPOSAL.items() if proposal.state in t.sources and who[t.who]}
+    decision_open = proposal.decision_id is not None and proposal.decision.status == "open"
+    if proposal.decision_id is None:
+        allowed.discard("decide")
+    if decision_open:
+        allowed.discard("vote")
+    if not proposal.platform.parent_id:
+        allowed.discard("escalate")
+    return allowed

@@ -171,6 +171,24 @@ def decision_tally(decision: Decision) -> dict[str, int]:
     )
 
 
+# What waits on a decision of each matter, registered by the layer that owns it (forums moves
+# its proposal, reporting adopts its plan): platforms cannot import them, and whatever path
+# closes a decision (its page, the proposal page, the timed task) must move what waits on it.
+DECISION_FOLLOWERS: dict[str, list] = {}
+
+
+def decision_follower(matter: str):
+    """Register `fn(decision=, actor=)`, called in the closing transaction of every decision."""
+
+    def register(fn):
+        followers = DECISION_FOLLOWERS.setdefault(matter, [])
+        if fn not in followers:
+            followers.append(fn)
+        return fn
+
+    return register
+
+
 @transaction.atomic
 def decision_close(*, decision: Decision, actor: User | None, check: bool = True) -> Decision:
     """Close the vote, compute the outcome under the rule and record the tally."""
@@ -214,6 +232,8 @@ def decision_close(*, decision: Decision, actor: User | None, check: bool = True
             organisation=candidate.organisation,
             check=False,
         )
+    for follower in DECISION_FOLLOWERS.get(decision.matter, ()):
+        follower(decision=decision, actor=actor)
     return decision
 
 

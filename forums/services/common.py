@@ -8,22 +8,14 @@ from forums.models import (
     Proposal,
     ProposalEvent,
 )
+from forums.transitions import PROPOSAL
 from platforms.models import Membership, Platform, Role
 
 S = Proposal.State
 
-# Which states each manual transition starts from.
-
-TRANSITIONS = {
-    "submit": (S.DRAFT,),
-    "agenda": (S.SUBMITTED, S.REGISTERED),
-    "vote": (S.SUBMITTED, S.REGISTERED, S.ON_AGENDA),
-    "decide": (S.ON_AGENDA,),
-    "escalate": (S.ADOPTED,),
-    "register": (S.ESCALATED,),
-    "close": (S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
-    "withdraw": (S.DRAFT, S.SUBMITTED, S.ON_AGENDA, S.ADOPTED, S.REGISTERED),
-    "merge": (S.SUBMITTED, S.ON_AGENDA, S.REGISTERED, S.ADOPTED),
+# Which states each manual transition starts from: read from the one table in forums.transitions.
+TRANSITIONS = {action: t.sources for action, t in PROPOSAL.items()} | {
+    "close": PROPOSAL["resolve"].sources
 }
 
 

@@ -32,7 +32,8 @@ from forums.services.common import (
     secretariat_users,
     unit_officers,
 )
-from platforms.decisions import decision_close, decision_open
+from forums.transitions import sources
+from platforms.decisions import decision_close, decision_follower, decision_open
 from platforms.models import Decision, Matter, Platform
 
 
@@ -288,7 +289,7 @@ def proposal_open_vote(*, proposal: Proposal, actor: User, closes_at=None) -> De
 
 @transaction.atomic
 def proposal_decide(*, proposal: Proposal, actor: User | None, check: bool = True) -> Proposal:
-    """Close the proposal's decision and move it to adopted or rejected by the outcome."""
+    """Close the proposal's decision; the outcome moves it to adopted or rejected."""
     proposal = _locked(proposal)
     if check and not permissions.can_manage_proposal(actor, proposal):
         raise PermissionDenied(_("Only the secretariat closes the decision."))
@@ -297,7 +298,25 @@ def proposal_decide(*, proposal: Proposal, actor: User | None, check: bool = Tru
         raise ValidationError(_("Open a decision first."))
     decision = proposal.decision
     if decision.status == Decision.Status.OPEN:
-        decision = decision_close(decision=decision, actor=actor, check=False)
+        # the follower below moves the proposal, as it does for every other path
+        decision_close(decision=decision, actor=actor, check=False)
+    else:
+        _follow_outcome(proposal, decision, actor)
+    proposal.refresh_from_db()
+    return proposal
+
+
+@decision_follower(Matter.PROPOSAL)
+def proposal_follow_decision(*, decision: Decision, actor: User | None) -> None:
+    """A decision on a proposal closed, from whatever path: move the proposal by its outcome."""
+    for pk in decision.proposals.filter(state=S.ON_AGENDA).values_list("pk", flat=True):
+        _follow_outcome(_locked(Proposal(pk=pk)), decision, actor)
+
+
+def _follow_outcome(proposal: Proposal, decision: Decision, actor: User | None) -> None:
+    if proposal.state not in sources("decide"):
+        return
+    role = "secretariat" if actor else "system"
     note = _("yes %(y)d, no %(n)d, abstain %(a)d, objections %(o)d, of %(e)d members") % {
         "y": decision.yes,
         "n": decision.no,
@@ -310,18 +329,18 @@ def proposal_decide(*, proposal: Proposal, actor: User | None, check: bool = Tru
             proposal=proposal,
             kind=ProposalEvent.Kind.DECIDED,
             actor=actor,
-            role="secretariat",
+            role=role,
             old=proposal.state,
             note=_("No quorum: %(tally)s") % {"tally": note},
         )
-        return proposal
+        return
     new = S.ADOPTED if decision.outcome == Decision.Outcome.ADOPTED else S.REJECTED
     old = _set_state(proposal, new)
     event_add(
         proposal=proposal,
         kind=ProposalEvent.Kind.DECIDED,
         actor=actor,
-        role="secretariat",
+        role=role,
         old=old,
         note=note,
     )
@@ -332,7 +351,6 @@ def proposal_decide(*, proposal: Proposal, actor: User | None, check: bool = Tru
             title=_("Your proposal was %(state)s") % {"state": proposal.get_state_display()},
             url=proposal.get_absolute_url(),
         )
-    return proposal
 
 
 @transaction.atomic

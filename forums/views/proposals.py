@@ -187,6 +187,7 @@ def _actions(user, proposal: Proposal) -> dict:
         "can_assign": permissions.can_assign(user, proposal),
         "pending_escalation": pending,
         "can_register": pending is not None and permissions.can_register_escalation(user, pending),
+        "allowed": permissions.proposal_actions(user, proposal, pending),
     }
 
 
