@@ -24,6 +24,7 @@ class Category(models.TextChoices):
     EXTREMISM = "extremism", _("extremism prevention")
     ROAD = "road", _("road safety")
     SCHOOL = "school", _("school extortion")
+    EARLY_MARRIAGE = "early_marriage", _("early marriage conflicts")
     PATROL = "patrol", _("patrolling")
     OTHER = "other", _("other")
 
@@ -543,3 +544,17 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# SARA problems, the library of practice and exchanges live in their own package (forums.problems)
+from forums.problems.models import (  # noqa: E402, F401
+    Exchange,
+    ExchangeInvitation,
+    Practice,
+    PracticeAdoption,
+    Problem,
+    ProblemEvent,
+    ProblemMeasure,
+    ProblemReview,
+    ProblemTask,
+)
