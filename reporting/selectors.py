@@ -1,0 +1,457 @@
+"""The figures of reports and statistics, computed in SQL over a platform and everything below.
+
+Every function issues a fixed number of queries whatever the number of platforms in scope:
+a scope is a filter on the platform's materialised path (one indexed LIKE), never a loop.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import (
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from forums.models import Escalation, Meeting, Proposal, overdue_condition
+from platforms.models import Membership, Platform, PlatformEvent, Territory
+from reporting.models import AnnualReport, PlanAction, StrategicPlan
+
+FIGURES_VERSION = 1
+
+
+class Scope:
+    """Which platforms the figures cover: a subtree, optionally narrowed to a territory."""
+
+    def __init__(self, *, path: str = "", territory_path: str = ""):
+        self.path = path
+        self.territory_path = territory_path
+
+    @classmethod
+    def below(cls, platform: Platform) -> "Scope":
+        return cls(path=platform.path)
+
+    def q(self, rel: str = "") -> Q:
+        """The condition on platforms reached through `rel` (e.g. "origin", "platform")."""
+        prefix = f"{rel}__" if rel else ""
+        q = Q(**{f"{prefix}status__in": Platform.PUBLIC_STATUSES})
+        if self.path:
+            q &= Q(**{f"{prefix}path__startswith": self.path})
+        if self.territory_path:
+            q &= Q(**{f"{prefix}territory__path__startswith": self.territory_path})
+        return q
+
+
+class Period:
+    def __init__(self, start: date | None = None, end: date | None = None):
+        self.start, self.end = start, end  # end exclusive
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+    def _dt(self, d: date) -> datetime:
+        return timezone.make_aware(datetime.combine(d, time.min))
+
+    def q(self, field: str) -> Q:
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{field}__gte": self._dt(self.start)})
+        if self.end:
+            q &= Q(**{f"{field}__lt": self._dt(self.end)})
+        return q
+
+    @property
+    def as_of(self) -> date:
+        """The day the "current" figures are taken on: the period's last day, or today."""
+        today = timezone.localdate()
+        if self.end is None:
+            return today
+        return min(today, self.end - timedelta(days=1))
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _pair():
+    """One (platform, user) pair: a person counts once per platform, whatever their roles."""
+    return Concat(
+        Cast("platform_id", CharField()),
+        Value(":"),
+        Cast("user_id", CharField()),
+        output_field=CharField(),
+    )
+
+
+def members_at(scope: Scope, period: Period) -> QuerySet[Membership]:
+    """Memberships in force at the end of the period (or today)."""
+    as_of = timezone.make_aware(datetime.combine(period.as_of + timedelta(days=1), time.min))
+    return Membership.objects.filter(
+        scope.q("platform"),
+        status__in=[Membership.Status.ACTIVE, Membership.Status.ENDED],
+        created_at__lt=as_of,
+    ).filter(
+        Q(ended_at__isnull=True, status=Membership.Status.ACTIVE) | Q(ended_at__gte=as_of),
+        Q(term_end__isnull=True) | Q(term_end__gte=period.as_of),
+    )
+
+
+def platform_figures(scope: Scope) -> dict:
+    """Public platforms by level (1 query)."""
+    rows = Platform.objects.filter(scope.q()).values("level").annotate(n=Count("pk"))
+    by_level = {r["level"]: r["n"] for r in rows}
+    return {"by_level": by_level, "total": sum(by_level.values())}
+
+
+def membership_figures(scope: Scope, period: Period) -> dict:
+    """People by party at the period's end, and turnover within it (3 queries)."""
+    rows = (
+        members_at(scope, period)
+        .values("party")
+        .annotate(n=Count(_pair(), distinct=True))
+        .order_by("party")
+    )
+    by_party = {r["party"]: r["n"] for r in rows}
+    total = members_at(scope, period).aggregate(n=Count(_pair(), distinct=True))["n"]
+    earlier = Membership.objects.filter(
+        user=OuterRef("membership__user"),
+        platform=OuterRef("membership__platform"),
+        role=OuterRef("membership__role"),
+        created_at__lt=OuterRef("membership__created_at"),
+    ).exclude(status__in=[Membership.Status.REQUESTED, Membership.Status.REFUSED])
+    turnover = PlatformEvent.objects.filter(
+        scope.q("platform"), period.q("at"), kind=PlatformEvent.Kind.MEMBERSHIP
+    ).aggregate(
+        joined=Count("pk", filter=Q(new=Membership.Status.ACTIVE)),
+        left=Count("pk", filter=Q(new=Membership.Status.ENDED)),
+        renewed=Count(
+            "pk",
+            filter=Q(new=Membership.Status.ACTIVE, membership__term_end__isnull=False)
+            & Q(Exists(earlier)),
+        ),
+    )
+    return {"total": total, "by_party": by_party, **turnover}
+
+
+def meeting_figures(scope: Scope, period: Period) -> dict:
+    """Meetings held (not cancelled, already started), attendance and minutes (2 queries)."""
+    held = Meeting.objects.filter(
+        scope.q("platform"),
+        period.q("starts_at"),
+        status=Meeting.Status.SCHEDULED,
+        starts_at__lte=timezone.now(),
+    )
+    by_kind = {
+        r["kind"]: r["n"] for r in held.values("kind").annotate(n=Count("pk")).order_by("kind")
+    }
+    totals = held.aggregate(
+        attendance=Count("attendees"),
+        minutes=Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
+    )
+    n = sum(by_kind.values())
+    return {
+        "held": n,
+        "by_kind": by_kind,
+        "attendance": totals["attendance"],
+        "average_attendance": round(totals["attendance"] / n, 1) if n else None,
+        "minutes_published": totals["minutes"],
+    }
+
+
+def proposals_raised(scope: Scope, period: Period) -> QuerySet[Proposal]:
+    """Proposals counted once, at the platform where they were raised."""
+    return Proposal.objects.filter(
+        scope.q("origin"), period.q("submitted_at"), submitted_at__isnull=False
+    )
+
+
+def proposal_figures(scope: Scope, period: Period) -> dict:
+    """Proposals by state and by category (1 query)."""
+    rows = (
+        proposals_raised(scope, period)
+        .values("state", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_state: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for r in rows:  # at most states x categories grouped rows
+        by_state[r["state"]] = by_state.get(r["state"], 0) + r["n"]
+        by_category[r["category"]] = by_category.get(r["category"], 0) + r["n"]
+    return {
+        "total": sum(by_state.values()),
+        "by_state": dict(sorted(by_state.items())),
+        "by_category": dict(sorted(by_category.items())),
+    }
+
+
+def escalation_figures(scope: Scope, period: Period) -> dict:
+    """Escalations sent from and received by platforms in scope (1 query)."""
+    sent, received = scope.q("from_platform"), scope.q("to_platform")
+    return (
+        Escalation.objects.filter(period.q("escalated_at"))
+        .filter(sent | received)
+        .aggregate(
+            sent=Count("pk", filter=sent),
+            received=Count("pk", filter=received),
+            registered=Count("pk", filter=received & Q(status=Escalation.Status.REGISTERED)),
+            returned=Count("pk", filter=received & Q(status=Escalation.Status.RETURNED)),
+        )
+    )
+
+
+def _median_days(qs: QuerySet[Proposal], field: str, n: int) -> float | None:
+    """The median of (answer - submission) in days: the database sorts, one or two rows come back."""
+    if not n:
+        return None
+    delays = (
+        qs.filter(**{f"{field}__isnull": False})
+        .annotate(
+            delay=ExpressionWrapper(F(field) - F("submitted_at"), output_field=DurationField())
+        )
+        .order_by("delay")
+        .values_list("delay", flat=True)
+    )
+    middle = list(delays[(n - 1) // 2 : n // 2 + 1])
+    seconds = sum(d.total_seconds() for d in middle) / len(middle)
+    return round(seconds / 86400, 1)
+
+
+def response_figures(scope: Scope, period: Period) -> dict:
+    """Answer rate and median days to answer, per addressee, and the overdue count (3 queries)."""
+    qs = proposals_raised(scope, period)
+    police = Q(police_unit__isnull=False)
+    lsg = Q(lsg_territory__isnull=False)
+    counts = qs.aggregate(
+        police_addressed=Count("pk", filter=police),
+        police_answered=Count("pk", filter=police & Q(police_answered_at__isnull=False)),
+        lsg_addressed=Count("pk", filter=lsg),
+        lsg_answered=Count("pk", filter=lsg & Q(lsg_answered_at__isnull=False)),
+        overdue=Count("pk", filter=overdue_condition(period.as_of)),
+    )
+    out = {"overdue": counts["overdue"]}
+    for party in ("police", "lsg"):
+        addressed, answered = counts[f"{party}_addressed"], counts[f"{party}_answered"]
+        out[party] = {
+            "addressed": addressed,
+            "answered": answered,
+            "rate": _pct(answered, addressed),
+            "median_days": _median_days(
+                qs.filter(police if party == "police" else lsg), f"{party}_answered_at", answered
+            ),
+        }
+    return out
+
+
+def plan_figures(scope: Scope, year: int, period: Period) -> dict:
+    """Plans of the year and their actions by status, overdue marked (2 queries)."""
+    plans = StrategicPlan.objects.filter(scope.q("platform"), year=year).aggregate(
+        plans=Count("pk"), adopted=Count("pk", filter=Q(status=StrategicPlan.Status.ADOPTED))
+    )
+    rows = (
+        PlanAction.objects.filter(scope.q("plan__platform"), plan__year=year)
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count(
+                "pk",
+                filter=Q(deadline__lt=period.as_of) & ~Q(status__in=PlanAction.CLOSED_STATUSES),
+            ),
+        )
+        .order_by("status")
+    )
+    by_status = {r["status"]: r["n"] for r in rows}
+    actions = sum(by_status.values())
+    return {
+        **plans,
+        "actions": actions,
+        "by_status": by_status,
+        "overdue": sum(r["overdue"] for r in rows),
+        "done_share": _pct(by_status.get(PlanAction.Status.DONE, 0), actions),
+    }
+
+
+def lower_report_figures(platform: Platform, year: int) -> dict:
+    """How many platforms below published their own report for the year (1 query)."""
+    counts = (
+        Platform.objects.filter(Scope.below(platform).q())
+        .exclude(pk=platform.pk)
+        .aggregate(
+            platforms=Count("pk", distinct=True),
+            published=Count(
+                "reports",
+                filter=Q(reports__year=year, reports__status__in=AnnualReport.PUBLIC_STATUSES),
+                distinct=True,
+            ),
+        )
+    )
+    return {**counts, "share": _pct(counts["published"], counts["platforms"])}
+
+
+def _count(qs) -> Subquery:
+    """A correlated COUNT subquery (the constant grouping keeps it one aggregate row)."""
+    return Subquery(
+        qs.order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(c=Count("pk"))
+        .values("c")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def children_figures(platform: Platform, year: int, period: Period) -> list[dict]:
+    """Each public platform directly below with its key figures (1 query, correlated counts)."""
+    below = OuterRef("path")
+    raised = Proposal.objects.filter(
+        period.q("submitted_at"),
+        origin__path__startswith=below,
+        origin__status__in=Platform.PUBLIC_STATUSES,
+    )
+    rows = (
+        Platform.objects.filter(parent=platform, status__in=Platform.PUBLIC_STATUSES)
+        .annotate(
+            proposals=_count(raised),
+            police_addressed=_count(raised.filter(police_unit__isnull=False)),
+            police_answered=_count(
+                raised.filter(police_unit__isnull=False, police_answered_at__isnull=False)
+            ),
+            meetings=_count(
+                Meeting.objects.filter(
+                    period.q("starts_at"),
+                    platform__path__startswith=below,
+                    status=Meeting.Status.SCHEDULED,
+                    starts_at__lte=timezone.now(),
+                )
+            ),
+            members=_count(
+                Membership.objects.filter(
+                    platform__path__startswith=below, status=Membership.Status.ACTIVE
+                )
+            ),
+            published=Exists(
+                AnnualReport.objects.filter(
+                    platform=OuterRef("pk"), year=year, status__in=AnnualReport.PUBLIC_STATUSES
+                )
+            ),
+        )
+        .order_by("name")
+        .values(
+            "name",
+            "slug",
+            "level",
+            "proposals",
+            "police_addressed",
+            "police_answered",
+            "meetings",
+            "members",
+            "published",
+        )
+    )
+    return [
+        {
+            **r,
+            "police_rate": _pct(r.pop("police_answered"), r.pop("police_addressed")),
+        }
+        for r in rows
+    ]
+
+
+def assessment_figures(scope: Scope, year: int) -> dict | None:
+    """Published assessment results, read only through the assessments selector API."""
+    try:
+        from assessments import selectors as assessment_selectors
+    except ImportError:
+        return None
+    summary = getattr(assessment_selectors, "report_summary", None)
+    if summary is None:
+        return None
+    return summary(platform_path=scope.path, year=year)
+
+
+def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
+    """Every figure of a platform's annual report, over the platform and all below it.
+
+    About 20 queries, the same for a forum and for the national council over thousands.
+    """
+    progress = progress or (lambda pct: None)
+    scope, period = Scope.below(platform), Period.year(year)
+    figures = {
+        "version": FIGURES_VERSION,
+        "platform": {
+            "name": platform.name,
+            "slug": platform.slug,
+            "level": platform.level,
+            "territory": platform.territory.name_ru or platform.territory.name_en,
+        },
+        "year": year,
+        "generated_at": timezone.now().isoformat(),
+        "as_of": period.as_of.isoformat(),
+        "platforms": platform_figures(scope),
+        "members": membership_figures(scope, period),
+    }
+    progress(30)
+    figures["meetings"] = meeting_figures(scope, period)
+    figures["proposals"] = proposal_figures(scope, period)
+    figures["escalations"] = escalation_figures(scope, period)
+    figures["responses"] = response_figures(scope, period)
+    progress(60)
+    figures["plans"] = plan_figures(scope, year, period)
+    figures["lower_reports"] = lower_report_figures(platform, year)
+    figures["children"] = children_figures(platform, year, period)
+    figures["assessments"] = assessment_figures(scope, year)
+    progress(90)
+    return figures
+
+
+def statistics(*, territory: Territory | None = None) -> dict:
+    """Live national figures for the public statistics page, optionally for one oblast."""
+    scope = Scope(territory_path=territory.path if territory else "")
+    period = Period()
+    regions = Territory.objects.filter(
+        kind__in=[Territory.Kind.OBLAST, Territory.Kind.CITY_REPUBLICAN]
+    )
+    if territory is not None:
+        regions = regions.filter(pk=territory.pk)
+    by_region = [
+        {"code": r["code"], "name": r["name_ru"] or r["name_en"], **{k: r[k] for k in LEVEL_KEYS}}
+        for r in regions.annotate(
+            **{
+                level: _count(
+                    Platform.objects.filter(
+                        territory__path__startswith=OuterRef("path"),
+                        level=level,
+                        status__in=Platform.PUBLIC_STATUSES,
+                    )
+                )
+                for level in LEVEL_KEYS
+            }
+        )
+        .order_by("code")
+        .values("code", "name_en", "name_ru", *LEVEL_KEYS)
+    ]
+    return {
+        "as_of": timezone.now().isoformat(),
+        "platforms": platform_figures(scope),
+        "by_region": by_region,
+        "members": {
+            "total": members_at(scope, period).aggregate(n=Count(_pair(), distinct=True))["n"]
+        },
+        "proposals": proposal_figures(scope, period),
+        "responses": response_figures(scope, period),
+        "assessments": assessment_figures(scope, timezone.localdate().year),
+    }
+
+
+LEVEL_KEYS = [level.value for level in Platform.Level]
