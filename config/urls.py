@@ -29,5 +29,6 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("forums.urls")),
     path("platforms/", include("platforms.urls")),
+    path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
