@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from forums import views
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meeting-files/<int:pk>/", views.meeting_file, name="meeting_file"),
+    path("", include("forums.problems.urls")),
 ]

@@ -268,6 +268,14 @@ class ProblemEvent(AppendOnlyModel):
     def __str__(self):
         return f"{self.problem_id}: {self.kind}"
 
+    @property
+    def old_stage_label(self) -> str:
+        return Stage(self.old_stage).label if self.old_stage in Stage.values else ""
+
+    @property
+    def new_stage_label(self) -> str:
+        return Stage(self.new_stage).label if self.new_stage in Stage.values else ""
+
 
 class Practice(models.Model):
     """A closed problem published as a case study in the public library of practice."""
