@@ -1,11 +1,16 @@
+import zlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models, router, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from platforms.slugs import reserved_slugs
 
 
 class TreeQuerySet(models.QuerySet):
@@ -16,7 +21,11 @@ class TreeQuerySet(models.QuerySet):
 
 
 class TreeNode(models.Model):
-    """A node with a materialised path ("/1/7/42/") so subtree queries are one SQL filter."""
+    """A node with a materialised path ("/1/7/42/") so subtree queries are one SQL filter.
+
+    Changing `parent` moves the whole subtree: one UPDATE rewrites the prefix of every path
+    below, under a lock that also holds back new nodes until the move is committed.
+    """
 
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
@@ -24,17 +33,87 @@ class TreeNode(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        path = self.compute_path()
-        if path != self.path:
-            self.path = path
-            type(self).objects.filter(pk=self.pk).update(path=path)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or self.pk is None:
+            with transaction.atomic(using=using):
+                self._tree_lock(using, shared=True)
+                super().save(*args, **kwargs)
+                self._path_set(using)
+        elif (update_fields is None or {"parent", "parent_id"} & set(update_fields)) and (
+            getattr(self, "_stored_parent_id", models.DEFERRED) != self.parent_id
+        ):
+            with transaction.atomic(using=using):
+                self._tree_lock(using, shared=False)
+                self._move(using, *args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The parent as stored, so save() knows a move from a plain edit without a query.
+        instance._stored_parent_id = dict(zip(field_names, values, strict=True)).get(
+            "parent_id", models.DEFERRED
+        )
+        return instance
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk and self.pk in [*self.parent.ancestor_ids(), self.parent_id]:
+            raise ValidationError({"parent": _("A node cannot be moved inside its own subtree.")})
 
     def compute_path(self) -> str:
         return f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
 
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def _tree_lock(self, using: str, *, shared: bool) -> None:
+        """Moves of one tree run one at a time, and never beside a new node's insert.
+
+        A transaction-scoped advisory lock per table on PostgreSQL (exclusive for a move,
+        shared for an insert); SQLite already admits one writer at a time.
+        """
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            return
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [zlib.crc32(self._meta.db_table.encode())])
+
+    def _path_set(self, using: str) -> None:
+        model = type(self)
+        self.path = self.compute_path()
+        if self.parent_id:
+            # The parent's path as committed (it may have moved since it was loaded).
+            parent_path = model._base_manager.using(using).filter(pk=self.parent_id).values("path")
+            value = Concat(models.Subquery(parent_path), Value(f"{self.pk}/"))
+        else:
+            value = Value(self.path)
+        model._base_manager.using(using).filter(pk=self.pk).update(path=value)
+        self._stored_parent_id = self.parent_id
+
+    def _move(self, using: str, *args, **kwargs) -> None:
+        """Save under a new parent and rewrite the subtree's paths in one UPDATE."""
+        nodes = type(self)._base_manager.using(using)
+        old_path = nodes.select_for_update().filter(pk=self.pk).values_list("path", flat=True).get()
+        parent_path = (
+            nodes.filter(pk=self.parent_id).values_list("path", flat=True).get()
+            if self.parent_id
+            else "/"
+        )
+        if parent_path.startswith(old_path):
+            raise ValidationError({"parent": _("A node cannot be moved inside its own subtree.")})
+        self.path = old_path
+        super().save(*args, **kwargs)
+        new_path = f"{parent_path}{self.pk}/"
+        if new_path != old_path:
+            nodes.filter(path__startswith=old_path).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+            )
+        self.path = new_path
+        self._stored_parent_id = self.parent_id
 
 
 class AppendOnlyModel(models.Model):
@@ -223,6 +302,10 @@ class Platform(TreeNode):
                     )
             if self.pk and (self.parent_id == self.pk or self.pk in self.parent.ancestor_ids()):
                 errors["parent"] = _("A platform cannot be its own ancestor.")
+        if self.slug in reserved_slugs():
+            errors["slug"] = _("“%(slug)s” is an address of the portal itself: choose another.") % {
+                "slug": self.slug
+            }
         if self.level != self.Level.COMMUNITY and self.kind:
             errors["kind"] = _("Only community forums have a kind.")
         if self.level == self.Level.COMMUNITY and not self.kind:
@@ -448,6 +531,7 @@ class PlatformEvent(AppendOnlyModel):
         DECISION = "decision", _("decision")
         GROUP = "group", _("thematic group")
         INVITATION = "invitation", _("invitation answered")
+        MOVED = "moved", _("moved")
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="events")
     membership = models.ForeignKey(

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
+from accounts.text import Message
 from platforms import permissions
 from platforms.models import (
     LiaisonOfficer,
@@ -25,7 +26,8 @@ from platforms.models import (
     Territory,
     ThematicGroup,
 )
-from platforms.roles import liaison_roles_sync, platform_roles_sync
+from platforms.roles import roles_rebuild, roles_sync
+from platforms.slugs import unique_slug
 
 TERM_REMINDER_DAYS = 30
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -50,14 +52,6 @@ def event_record(
         reason=reason,
         membership=membership,
     )
-
-
-def unique_slug(name: str, *, model=Platform) -> str:
-    base = slugify(name, allow_unicode=False)[:100] or "platform"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic
@@ -136,7 +130,7 @@ def membership_grant(
         new=Membership.Status.ACTIVE,
         membership=membership,
     )
-    platform_roles_sync(user=user, platform=platform)
+    roles_sync(user=user, platform=platform)
     return membership
 
 
@@ -163,7 +157,7 @@ def membership_end(
         reason=reason,
         membership=membership,
     )
-    platform_roles_sync(user=membership.user, platform=membership.platform)
+    roles_sync(user=membership.user, platform=membership.platform)
     return membership
 
 
@@ -177,7 +171,7 @@ def liaison_assign(
     post, _created = LiaisonOfficer.objects.get_or_create(
         user=user, unit=unit, active=True, defaults={"position": position}
     )
-    liaison_roles_sync(user=user, unit=unit)
+    roles_sync(user=user, unit=unit)
     return post
 
 
@@ -188,7 +182,7 @@ def liaison_end(*, post: LiaisonOfficer, actor=None) -> LiaisonOfficer:
         raise PermissionDenied(_("Only a system administrator ends liaison posts."))
     post.active = False
     post.save(update_fields=["active"])
-    liaison_roles_sync(user=post.user, unit=post.unit)
+    roles_sync(user=post.user, unit=post.unit)
     return post
 
 
@@ -267,8 +261,10 @@ def membership_request(
     notify(
         users=list(deciders),
         verb="membership.requested",
-        title=_("%(name)s asks to join %(platform)s")
-        % {"name": user.public_name, "platform": platform.name},
+        title=Message(
+            gettext_lazy("%(name)s asks to join %(platform)s"),
+            {"name": user.public_name, "platform": platform.name},
+        ),
         body=membership.motivation,
         url=reverse("platforms:requests", kwargs={"slug": platform.slug}),
     )
@@ -304,11 +300,13 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
         new=membership.status,
         membership=membership,
     )
-    platform_roles_sync(user=membership.user, platform=membership.platform)
+    roles_sync(user=membership.user, platform=membership.platform)
     notify(
         users=[membership.user],
         verb="membership.approved",
-        title=_("Welcome to %(platform)s") % {"platform": membership.platform.name},
+        title=Message(
+            gettext_lazy("Welcome to %(platform)s"), {"platform": membership.platform.name}
+        ),
         url=membership.platform.get_absolute_url(),
     )
     return membership
@@ -336,8 +334,10 @@ def membership_refuse(*, membership: Membership, actor: User, reason: str) -> Me
     notify(
         users=[membership.user],
         verb="membership.refused",
-        title=_("Your request to join %(platform)s was refused")
-        % {"platform": membership.platform.name},
+        title=Message(
+            gettext_lazy("Your request to join %(platform)s was refused"),
+            {"platform": membership.platform.name},
+        ),
         body=reason,
         url=membership.platform.get_absolute_url(),
     )
@@ -423,8 +423,10 @@ def delegate_name(
     notify(
         users=[user],
         verb="membership.delegate",
-        title=_("You represent %(lower)s at %(upper)s")
-        % {"lower": platform.name, "upper": upper.name},
+        title=Message(
+            gettext_lazy("You represent %(lower)s at %(upper)s"),
+            {"lower": platform.name, "upper": upper.name},
+        ),
         url=upper.get_absolute_url(),
     )
     return membership
@@ -446,14 +448,16 @@ def terms_check(*, today: date | None = None) -> dict:
             notify(
                 users=[m.user],
                 verb="membership.term_ending",
-                title=_("Your term as %(role)s of %(platform)s ends on %(date)s")
-                % {
-                    "role": m.get_role_display()
-                    if m.party != Party.DELEGATE
-                    else m.get_party_display(),
-                    "platform": m.platform.name,
-                    "date": m.term_end.isoformat(),
-                },
+                title=Message(
+                    gettext_lazy("Your term as %(role)s of %(platform)s ends on %(date)s"),
+                    {
+                        "role": Role(m.role).label
+                        if m.party != Party.DELEGATE
+                        else Party(m.party).label,
+                        "platform": m.platform.name,
+                        "date": m.term_end,
+                    },
+                ),
                 url=m.platform.get_absolute_url(),
             )
             Membership.objects.filter(pk=m.pk).update(reminded_at=timezone.now())
@@ -462,6 +466,8 @@ def terms_check(*, today: date | None = None) -> dict:
     for m in expired:
         membership_end(membership=m, actor=None, reason="term ended", check=False)
         ended += 1
+    # terms that start today (and anything else the calendar moved) reach the grant cache
+    roles_rebuild()
     return {"reminded": reminded, "ended": ended}
 
 
