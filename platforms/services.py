@@ -9,11 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import Message
 from platforms import permissions
 from platforms.models import (
     LiaisonOfficer,
@@ -26,7 +24,7 @@ from platforms.models import (
     Territory,
     ThematicGroup,
 )
-from platforms.roles import roles_rebuild, roles_sync
+from platforms.roles import liaison_roles_sync, platform_roles_sync
 from platforms.slugs import unique_slug
 
 TERM_REMINDER_DAYS = 30
@@ -130,7 +128,7 @@ def membership_grant(
         new=Membership.Status.ACTIVE,
         membership=membership,
     )
-    roles_sync(user=user, platform=platform)
+    platform_roles_sync(user=user, platform=platform)
     return membership
 
 
@@ -157,7 +155,7 @@ def membership_end(
         reason=reason,
         membership=membership,
     )
-    roles_sync(user=membership.user, platform=membership.platform)
+    platform_roles_sync(user=membership.user, platform=membership.platform)
     return membership
 
 
@@ -171,7 +169,7 @@ def liaison_assign(
     post, _created = LiaisonOfficer.objects.get_or_create(
         user=user, unit=unit, active=True, defaults={"position": position}
     )
-    roles_sync(user=user, unit=unit)
+    liaison_roles_sync(user=user, unit=unit)
     return post
 
 
@@ -182,7 +180,7 @@ def liaison_end(*, post: LiaisonOfficer, actor=None) -> LiaisonOfficer:
         raise PermissionDenied(_("Only a system administrator ends liaison posts."))
     post.active = False
     post.save(update_fields=["active"])
-    roles_sync(user=post.user, unit=post.unit)
+    liaison_roles_sync(user=post.user, unit=post.unit)
     return post
 
 
@@ -261,10 +259,8 @@ def membership_request(
     notify(
         users=list(deciders),
         verb="membership.requested",
-        title=Message(
-            gettext_lazy("%(name)s asks to join %(platform)s"),
-            {"name": user.public_name, "platform": platform.name},
-        ),
+        title=_("%(name)s asks to join %(platform)s")
+        % {"name": user.public_name, "platform": platform.name},
         body=membership.motivation,
         url=reverse("platforms:requests", kwargs={"slug": platform.slug}),
     )
@@ -300,13 +296,11 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
         new=membership.status,
         membership=membership,
     )
-    roles_sync(user=membership.user, platform=membership.platform)
+    platform_roles_sync(user=membership.user, platform=membership.platform)
     notify(
         users=[membership.user],
         verb="membership.approved",
-        title=Message(
-            gettext_lazy("Welcome to %(platform)s"), {"platform": membership.platform.name}
-        ),
+        title=_("Welcome to %(platform)s") % {"platform": membership.platform.name},
         url=membership.platform.get_absolute_url(),
     )
     return membership
@@ -334,10 +328,8 @@ def membership_refuse(*, membership: Membership, actor: User, reason: str) -> Me
     notify(
         users=[membership.user],
         verb="membership.refused",
-        title=Message(
-            gettext_lazy("Your request to join %(platform)s was refused"),
-            {"platform": membership.platform.name},
-        ),
+        title=_("Your request to join %(platform)s was refused")
+        % {"platform": membership.platform.name},
         body=reason,
         url=membership.platform.get_absolute_url(),
     )
@@ -423,10 +415,8 @@ def delegate_name(
     notify(
         users=[user],
         verb="membership.delegate",
-        title=Message(
-            gettext_lazy("You represent %(lower)s at %(upper)s"),
-            {"lower": platform.name, "upper": upper.name},
-        ),
+        title=_("You represent %(lower)s at %(upper)s")
+        % {"lower": platform.name, "upper": upper.name},
         url=upper.get_absolute_url(),
     )
     return membership
@@ -448,16 +438,14 @@ def terms_check(*, today: date | None = None) -> dict:
             notify(
                 users=[m.user],
                 verb="membership.term_ending",
-                title=Message(
-                    gettext_lazy("Your term as %(role)s of %(platform)s ends on %(date)s"),
-                    {
-                        "role": Role(m.role).label
-                        if m.party != Party.DELEGATE
-                        else Party(m.party).label,
-                        "platform": m.platform.name,
-                        "date": m.term_end,
-                    },
-                ),
+                title=_("Your term as %(role)s of %(platform)s ends on %(date)s")
+                % {
+                    "role": m.get_role_display()
+                    if m.party != Party.DELEGATE
+                    else m.get_party_display(),
+                    "platform": m.platform.name,
+                    "date": m.term_end.isoformat(),
+                },
                 url=m.platform.get_absolute_url(),
             )
             Membership.objects.filter(pk=m.pk).update(reminded_at=timezone.now())
@@ -466,8 +454,6 @@ def terms_check(*, today: date | None = None) -> dict:
     for m in expired:
         membership_end(membership=m, actor=None, reason="term ended", check=False)
         ended += 1
-    # terms that start today (and anything else the calendar moved) reach the grant cache
-    roles_rebuild()
     return {"reminded": reminded, "ended": ended}
 
 
