@@ -322,12 +322,12 @@ def children_figures(platform: Platform, year: int, period: Period) -> list[dict
     rows = (
         Platform.objects.filter(parent=platform, status__in=Platform.PUBLIC_STATUSES)
         .annotate(
-            proposals=_count(raised),
-            police_addressed=_count(raised.filter(police_unit__isnull=False)),
-            police_answered=_count(
+            n_proposals=_count(raised),
+            n_addressed=_count(raised.filter(police_unit__isnull=False)),
+            n_answered=_count(
                 raised.filter(police_unit__isnull=False, police_answered_at__isnull=False)
             ),
-            meetings=_count(
+            n_meetings=_count(
                 Meeting.objects.filter(
                     period.q("starts_at"),
                     platform__path__startswith=below,
@@ -335,12 +335,12 @@ def children_figures(platform: Platform, year: int, period: Period) -> list[dict
                     starts_at__lte=timezone.now(),
                 )
             ),
-            members=_count(
+            n_members=_count(
                 Membership.objects.filter(
                     platform__path__startswith=below, status=Membership.Status.ACTIVE
                 )
             ),
-            published=Exists(
+            n_published=Exists(
                 AnnualReport.objects.filter(
                     platform=OuterRef("pk"), year=year, status__in=AnnualReport.PUBLIC_STATUSES
                 )
@@ -351,18 +351,24 @@ def children_figures(platform: Platform, year: int, period: Period) -> list[dict
             "name",
             "slug",
             "level",
-            "proposals",
-            "police_addressed",
-            "police_answered",
-            "meetings",
-            "members",
-            "published",
+            "n_proposals",
+            "n_addressed",
+            "n_answered",
+            "n_meetings",
+            "n_members",
+            "n_published",
         )
     )
     return [
         {
-            **r,
-            "police_rate": _pct(r.pop("police_answered"), r.pop("police_addressed")),
+            "name": r["name"],
+            "slug": r["slug"],
+            "level": r["level"],
+            "members": r["n_members"],
+            "proposals": r["n_proposals"],
+            "police_rate": _pct(r["n_answered"], r["n_addressed"]),
+            "meetings": r["n_meetings"],
+            "published": bool(r["n_published"]),
         }
         for r in rows
     ]
@@ -425,10 +431,10 @@ def statistics(*, territory: Territory | None = None) -> dict:
     if territory is not None:
         regions = regions.filter(pk=territory.pk)
     by_region = [
-        {"code": r["code"], "name": r["name_ru"] or r["name_en"], **{k: r[k] for k in LEVEL_KEYS}}
+        {"code": r["code"], "name": r["name_ru"] or r["name_en"], **{k: r[f"n_{k}"] for k in LEVEL_KEYS}}
         for r in regions.annotate(
             **{
-                level: _count(
+                f"n_{level}": _count(
                     Platform.objects.filter(
                         territory__path__startswith=OuterRef("path"),
                         level=level,
@@ -439,7 +445,7 @@ def statistics(*, territory: Territory | None = None) -> dict:
             }
         )
         .order_by("code")
-        .values("code", "name_en", "name_ru", *LEVEL_KEYS)
+        .values("code", "name_en", "name_ru", *[f"n_{k}" for k in LEVEL_KEYS])
     ]
     return {
         "as_of": timezone.now().isoformat(),
