@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Category, Meeting, PoliceResponse, Proposal
+from forums.selectors import addressable_lsg, addressable_units, invitable_platforms
 from platforms.models import Platform, PoliceUnit, Territory, ThematicGroup
 
 
@@ -54,15 +55,8 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = platform.thematic_groups.all()
-        scope = platform.territory
-        council_t = scope.council_territory() or scope
-        self.fields["police_unit"].queryset = PoliceUnit.objects.filter(
-            territory__in=[scope, council_t]
-            + list(Territory.objects.filter(pk__in=scope.ancestor_ids()))
-        )
-        self.fields["lsg_territory"].queryset = Territory.objects.filter(
-            pk__in={scope.pk, council_t.pk}
-        )
+        self.fields["police_unit"].queryset = addressable_units(platform)
+        self.fields["lsg_territory"].queryset = addressable_lsg(platform)
 
 
 class MemberProposalForm(ProposalForm):
@@ -198,14 +192,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
-        near = Platform.objects.filter(status=Platform.Status.ACTIVE).exclude(pk=platform.pk)
-        if platform.parent_id:
-            near = near.filter(parent_id=platform.parent_id) | Platform.objects.filter(
-                pk=platform.parent_id
-            )
-        else:
-            near = near.filter(parent=platform)
-        self.fields["guests"].queryset = near.order_by("name")
+        self.fields["guests"].queryset = invitable_platforms(platform).order_by("name")
 
 
 class MinutesForm(forms.Form):

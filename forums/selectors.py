@@ -169,3 +169,31 @@ def liaison_dashboard(queue: QuerySet[Proposal]) -> tuple[list[Proposal], dict]:
         overdue=Count("pk", filter=overdue_condition(today, "police")),
     )
     return rows, counts
+
+
+def addressable_units(platform: Platform) -> QuerySet[PoliceUnit]:
+    """Police units a proposal on this platform may address: of its territory, its council's
+    territory and the territories above (a forum can write to the district or the ministry)."""
+    scope = platform.territory
+    council_t = scope.council_territory() or scope
+    return PoliceUnit.objects.filter(
+        territory_id__in=[scope.pk, council_t.pk, *scope.ancestor_ids()]
+    )
+
+
+def addressable_lsg(platform: Platform) -> QuerySet[Territory]:
+    """Local self-government a proposal may address: the forum's territory and its council's."""
+    scope = platform.territory
+    council_t = scope.council_territory() or scope
+    return Territory.objects.filter(pk__in={scope.pk, council_t.pk})
+
+
+def invitable_platforms(platform: Platform) -> QuerySet[Platform]:
+    """Platforms a joint meeting may invite: active neighbours under the same council and the
+    council itself; a council invites the platforms below it."""
+    near = Platform.objects.filter(status=Platform.Status.ACTIVE).exclude(pk=platform.pk)
+    if platform.parent_id:
+        return near.filter(parent_id=platform.parent_id) | Platform.objects.filter(
+            pk=platform.parent_id
+        )
+    return near.filter(parent=platform)

@@ -5,12 +5,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import isolate
+from accounts.text import Message, isolate
 from forums import permissions, uploads
 from forums.models import (
     AgendaItem,
@@ -19,6 +19,7 @@ from forums.models import (
     MinutesCorrection,
     ProposalEvent,
 )
+from forums.selectors import invitable_platforms
 from forums.services.common import (
     event_add,
 )
@@ -34,14 +35,10 @@ def _members(platform: Platform):
     ).distinct()
 
 
-def _notify_members(meeting: Meeting, *, verb: str, title: str, body: str = "", actor=None) -> None:
+def _notify_members(meeting: Meeting, *, verb: str, title, body: str = "", actor=None) -> None:
     """Every current member of the meeting's platform, per their settings (category meetings)."""
     users = [u for u in _members(meeting.platform) if u != actor]
     notify(users=users, verb=verb, title=title, body=body, url=meeting.get_absolute_url())
-
-
-def _when(meeting: Meeting) -> str:
-    return date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
 
 
 def _clean_meeting(*, platform: Platform, kind: str, title: str, guests, invited: str) -> dict:
@@ -52,6 +49,9 @@ def _clean_meeting(*, platform: Platform, kind: str, title: str, guests, invited
     if kind not in Meeting.Kind.values:
         errors["kind"] = _("Choose the type of meeting.")
     guests = [g for g in guests if g.pk != platform.pk]
+    allowed = set(invitable_platforms(platform).values_list("pk", flat=True)) if guests else set()
+    if any(g.pk not in allowed for g in guests):
+        errors["guests"] = _("Invite neighbouring forums or the council of this platform.")
     if kind == Meeting.Kind.JOINT and not guests:
         errors["guests"] = _("A joint meeting needs at least one other platform.")
     if len(guests) > MAX_MEETING_GUESTS:
@@ -98,8 +98,11 @@ def meeting_create(
     _notify_members(
         meeting,
         verb="meeting.scheduled",
-        title=_("Meeting on %(when)s: %(title)s")
-        % {"when": _when(meeting), "title": isolate(meeting.title)},
+        # the time is written in each reader's language and format (Message)
+        title=Message(
+            gettext_lazy("Meeting on %(when)s: %(title)s"),
+            {"when": meeting.starts_at, "title": isolate(meeting.title)},
+        ),
         body=meeting.location,
         actor=actor,
     )
@@ -145,8 +148,10 @@ def meeting_update(
         _notify_members(
             meeting,
             verb="meeting.changed",
-            title=_("Meeting changed, now on %(when)s: %(title)s")
-            % {"when": _when(meeting), "title": isolate(meeting.title)},
+            title=Message(
+                gettext_lazy("Meeting changed, now on %(when)s: %(title)s"),
+                {"when": meeting.starts_at, "title": isolate(meeting.title)},
+            ),
             body=meeting.location,
             actor=actor,
         )
@@ -165,7 +170,9 @@ def meeting_cancel(*, meeting: Meeting, actor: User, reason: str) -> Meeting:
     _notify_members(
         meeting,
         verb="meeting.cancelled",
-        title=_("Meeting cancelled: %(title)s") % {"title": isolate(meeting.title)},
+        title=Message(
+            gettext_lazy("Meeting cancelled: %(title)s"), {"title": isolate(meeting.title)}
+        ),
         body=meeting.cancel_reason,
         actor=actor,
     )
@@ -237,7 +244,9 @@ def meeting_record(
         _notify_members(
             meeting,
             verb="meeting.minutes",
-            title=_("Minutes published: %(title)s") % {"title": isolate(meeting.title)},
+            title=Message(
+                gettext_lazy("Minutes published: %(title)s"), {"title": isolate(meeting.title)}
+            ),
             actor=actor,
         )
         meeting.minutes_published_at = timezone.now()

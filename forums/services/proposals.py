@@ -7,10 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import isolate
+from accounts.text import Message, isolate
 from forums import permissions, uploads
 from forums.models import (
     AgendaItem,
@@ -23,6 +24,7 @@ from forums.models import (
     Supporter,
     format_registration_number,
 )
+from forums.selectors import addressable_lsg, addressable_units
 from forums.services.common import (
     S,
     _locked,
@@ -63,6 +65,23 @@ def _check_group(platform: Platform, group) -> None:
         raise ValidationError({"group": _("Choose a thematic group of this platform.")})
 
 
+def _check_addressees(platform: Platform, police_unit, lsg_territory) -> None:
+    """The rule the form's choices show, enforced here for every caller."""
+    errors = {}
+    if (
+        police_unit is not None
+        and not addressable_units(platform).filter(pk=police_unit.pk).exists()
+    ):
+        errors["police_unit"] = _("Choose a police unit of this forum's territory or above it.")
+    if (
+        lsg_territory is not None
+        and not addressable_lsg(platform).filter(pk=lsg_territory.pk).exists()
+    ):
+        errors["lsg_territory"] = _("Choose the local self-government of this forum's territory.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _submitted(proposal: Proposal) -> None:
     proposal.submitted_at = timezone.now()
     if proposal.police_unit_id or proposal.lsg_territory_id:
@@ -73,10 +92,10 @@ def _submitted(proposal: Proposal) -> None:
 
 def _notify_submitted(proposal: Proposal) -> None:
     # never the author's name: a protected author must not leak through a notification
-    title = _("New proposal on %(platform)s: %(title)s") % {
-        "platform": isolate(proposal.platform.name),
-        "title": isolate(proposal.title),
-    }
+    title = Message(
+        gettext_lazy("New proposal on %(platform)s: %(title)s"),
+        {"platform": isolate(proposal.platform.name), "title": isolate(proposal.title)},
+    )
     users = (
         set(secretariat_users(proposal.platform))
         | set(unit_officers(proposal))
@@ -108,6 +127,7 @@ def proposal_create(
         raise PermissionDenied(_("Only members of this platform submit proposals."))
     fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
+    _check_addressees(platform, police_unit, lsg_territory)
     proposal = Proposal.objects.create(
         **fields,
         origin=platform,
@@ -138,6 +158,11 @@ def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Propo
         place=fields.get("place", proposal.place),
     )
     _check_group(proposal.platform, fields.get("group"))
+    _check_addressees(
+        proposal.platform,
+        fields.get("police_unit", proposal.police_unit),
+        fields.get("lsg_territory", proposal.lsg_territory),
+    )
     for key in ("group", "police_unit", "lsg_territory", "protect_author"):
         if key in fields:
             setattr(proposal, key, fields[key])
@@ -183,6 +208,7 @@ def proposal_record(
         raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
     fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
+    _check_addressees(platform, police_unit, lsg_territory)
     proposal = Proposal(
         **fields,
         origin=platform,
@@ -348,7 +374,10 @@ def _follow_outcome(proposal: Proposal, decision: Decision, actor: User | None) 
         notify(
             users=[proposal.author],
             verb="proposal.decided",
-            title=_("Your proposal was %(state)s") % {"state": proposal.get_state_display()},
+            title=Message(
+                gettext_lazy("Your proposal was %(state)s"),
+                {"state": Proposal.State(proposal.state).label},
+            ),
             url=proposal.get_absolute_url(),
         )
 
@@ -387,8 +416,10 @@ def proposal_escalate(*, proposal: Proposal, actor: User, note: str = "") -> Esc
     notify(
         users=list(secretariat_users(upper)),
         verb="proposal.escalated",
-        title=_("Escalated to %(platform)s: %(title)s")
-        % {"platform": isolate(upper.name), "title": isolate(proposal.title)},
+        title=Message(
+            gettext_lazy("Escalated to %(platform)s: %(title)s"),
+            {"platform": isolate(upper.name), "title": isolate(proposal.title)},
+        ),
         body=escalation.note,
         url=proposal.get_absolute_url(),
     )
@@ -444,8 +475,10 @@ def proposal_register(*, proposal: Proposal, actor: User, platform: Platform) ->
         users=list(secretariat_users(escalation.from_platform))
         + ([proposal.author] if proposal.author else []),
         verb="proposal.registered",
-        title=_("Registered at %(platform)s under %(number)s")
-        % {"platform": isolate(platform.name), "number": escalation.registration_number},
+        title=Message(
+            gettext_lazy("Registered at %(platform)s under %(number)s"),
+            {"platform": isolate(platform.name), "number": escalation.registration_number},
+        ),
         url=proposal.get_absolute_url(),
     )
     return escalation
@@ -478,8 +511,10 @@ def proposal_return(
         users=list(secretariat_users(escalation.from_platform))
         + ([proposal.author] if proposal.author else []),
         verb="proposal.returned",
-        title=_("Returned by %(platform)s: %(title)s")
-        % {"platform": isolate(platform.name), "title": isolate(proposal.title)},
+        title=Message(
+            gettext_lazy("Returned by %(platform)s: %(title)s"),
+            {"platform": isolate(platform.name), "title": isolate(proposal.title)},
+        ),
         body=reason,
         url=proposal.get_absolute_url(),
     )
@@ -594,7 +629,9 @@ def proposal_assign(*, proposal: Proposal, actor: User, officer: User) -> Propos
     notify(
         users=[officer],
         verb="proposal.assigned",
-        title=_("Assigned to you: %(title)s") % {"title": isolate(proposal.title)},
+        title=Message(
+            gettext_lazy("Assigned to you: %(title)s"), {"title": isolate(proposal.title)}
+        ),
         url=proposal.get_absolute_url(),
     )
     return proposal

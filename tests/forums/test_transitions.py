@@ -100,3 +100,32 @@ def test_the_decision_page_links_to_its_proposal_and_says_when_voting_closes(
     page = client.get(decision.get_absolute_url()).content.decode()
     assert 'data-testid="decision-proposal"' in page and proposal.get_absolute_url() in page
     assert "Voting closes" in page
+
+
+def test_services_refuse_an_unrelated_police_unit_or_guest_platform(forum, alice, sam, lena):
+    from platforms.models import Territory
+    from tests.factories import PlatformFactory, TerritoryFactory
+
+    batken_unit = lena.liaison_posts.get().unit
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_create(
+            platform=forum,
+            author=alice,
+            title="T",
+            body="B",
+            category="youth",
+            police_unit=batken_unit,
+        )
+    assert "police_unit" in exc.value.message_dict
+    batken = Territory.objects.get(code="KG-B-BATKEN")
+    far_away = PlatformFactory(territory=TerritoryFactory(parent=batken))  # another council
+    with pytest.raises(ValidationError) as exc:
+        services.meeting_create(
+            platform=forum,
+            actor=sam,
+            kind="joint",
+            title="J",
+            starts_at=timezone.now(),
+            guests=[far_away],
+        )
+    assert "guests" in exc.value.message_dict
