@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -82,25 +83,55 @@ def notification_category(verb: str) -> str:
     return CATEGORY_BY_VERB_PREFIX.get(verb.partition(".")[0], "")
 
 
+def recipient_language(user: User) -> str:
+    """The language a user reads messages in: their choice, else the site's default."""
+    lang = user.preferred_language
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _notification_texts(
+    *, title, body, url: str, language: str, email: bool
+) -> tuple[str, str, str, str]:
+    """The title, body and e-mail bodies (plain text, HTML) of a notification in one language."""
+    with translation.override(language):
+        # Titles are often derived ("New proposal: <title>"), and a translation can push a long
+        # title past the column; one line also keeps the e-mail subject a valid header.
+        title_text = truncate(one_line(str(title)), _field_max_length(Notification, "title"))
+        body_text = str(body or "")
+        text = html = ""
+        if email:
+            context = {
+                "title": title_text,
+                "body": body_text,
+                "link": _absolute_url(url),
+                "settings_url": _absolute_url(reverse("accounts:notification_settings")),
+                "LANGUAGE_CODE": language,
+            }
+            text = render_to_string("accounts/email/notification.txt", context).strip() + "\n"
+            html = render_to_string("accounts/email/notification.html", context)
+    return title_text, body_text, text, html
+
+
 def notify(
     *,
     users: Iterable[User],
     verb: str,
-    title: str,
-    body: str = "",
+    title,
+    body="",
     url: str = "",
     category: str | None = None,
 ) -> int:
     """Write in-app notifications and the e-mails each user wants, in the caller's transaction.
 
-    Three queries whatever the number of users: the preferences, the notifications, the outbox.
+    title and body are text or, for anything the portal words, accounts.text.Message (or a lazy
+    string): each recipient gets them in their own language (recipient_language), stored as
+    worded on their row; the e-mail has a plain-text and an HTML body with an absolute link
+    (SITE_URL). Three queries whatever the number of users and languages: the preferences, the
+    notifications, the outbox.
     """
     users = [u for u in users if u is not None]
     if not users:
         return 0
-    # Titles are often derived ("New proposal: <title>"), and a translation can push a long
-    # title past the column; one line also keeps the e-mail subject a valid header.
-    title = truncate(one_line(title), _field_max_length(Notification, "title"))
     if category is None:
         category = notification_category(verb)
     elif category and category not in NotificationCategory.values:
@@ -112,6 +143,9 @@ def notify(
                 category=category, user_id__in={u.pk for u in users}
             ).values_list("user_id", "frequency")
         )
+    # Worded once per language (and the e-mail only where someone wants it at once), not once
+    # per recipient: a national council's meeting reaches thousands.
+    texts: dict[tuple[str, bool], tuple[str, str, str, str]] = {}
     notifications, messages = [], []
     for user in users:
         frequency = frequencies.get(user.pk, NotificationFrequency.IMMEDIATE)
@@ -119,18 +153,26 @@ def notify(
             state = Notification.EmailState.NONE
         elif frequency == NotificationFrequency.IMMEDIATE:
             state = Notification.EmailState.QUEUED
-            messages.append(
-                _outbox_email(to=user.email, subject=title, body=f"{body}\n\n{url}".strip())
-            )
         else:
             state = Notification.EmailState.DIGEST
+        email = state == Notification.EmailState.QUEUED
+        key = (recipient_language(user), email)
+        if key not in texts:
+            texts[key] = _notification_texts(
+                title=title, body=body, url=url, language=key[0], email=email
+            )
+        title_text, body_text, text, html = texts[key]
+        if email:
+            messages.append(
+                _outbox_email(to=user.email, subject=title_text, body=text, html_body=html)
+            )
         notifications.append(
             Notification(
                 user=user,
                 verb=verb,
                 category=category,
-                title=title,
-                body=body,
+                title=title_text,
+                body=body_text,
                 url=url,
                 email_state=state,
             )

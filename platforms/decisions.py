@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
+from accounts.text import Message
 from platforms import permissions
 from platforms.models import (
     Decision,
@@ -127,7 +129,7 @@ def decision_open(
     notify(
         users=list(voters),
         verb="decision.opened",
-        title=_("Vote: %(title)s") % {"title": decision.title},
+        title=Message(gettext_lazy("Vote: %(title)s"), {"title": decision.title}),
         body=decision.description,
         url=decision.get_absolute_url(),
     )

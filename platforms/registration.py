@@ -15,9 +15,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify, outbox_email_queue
+from accounts.text import Message
 from platforms import permissions, selectors
 from platforms.models import (
     OFFICIAL_PARTIES,
@@ -156,14 +158,18 @@ def _invitation_send(*, contact: PlatformContact, token: str, inviter: User) -> 
     """An in-app notification for an existing account, otherwise an e-mail to the address."""
     platform = contact.platform
     url = invitation_url(contact, token)
-    title = _("%(name)s invites you to the initiative group of %(forum)s") % {
-        "name": inviter.public_name,
-        "forum": platform.name,
-    }
-    body = _(
-        "A community security forum is being registered in %(territory)s. You become one of "
-        "its members only if you accept. Open the link to accept or decline."
-    ) % {"territory": platform.territory.name}
+    # Messages: worded in the reader's language (an e-mail without an account: the inviter's)
+    title = Message(
+        gettext_lazy("%(name)s invites you to the initiative group of %(forum)s"),
+        {"name": inviter.public_name, "forum": platform.name},
+    )
+    body = Message(
+        gettext_lazy(
+            "A community security forum is being registered in %(territory)s. You become one of "
+            "its members only if you accept. Open the link to accept or decline."
+        ),
+        {"territory": platform.territory},
+    )
     account = _account_for(contact.email)
     if account is not None:
         notify(users=[account], verb="registration.invited", title=title, body=body, url=url)
@@ -272,11 +278,12 @@ def invitation_answer(
         _founder_join(platform=platform, user=user, party=party, actor=user)
     if platform.created_by_id and platform.created_by_id != user.pk:
         # named as the initiator typed them: the initiator learns nothing new about the account
-        title = (
-            _("%(name)s accepted your invitation to %(forum)s")
+        title = Message(
+            gettext_lazy("%(name)s accepted your invitation to %(forum)s")
             if accept
-            else _("%(name)s declined your invitation to %(forum)s")
-        ) % {"name": contact.name, "forum": platform.name}
+            else gettext_lazy("%(name)s declined your invitation to %(forum)s"),
+            {"name": contact.name, "forum": platform.name},
+        )
         notify(
             users=[platform.created_by],
             verb=f"registration.invitation_{new}",
@@ -316,11 +323,16 @@ def registration_submit(*, platform: Platform, user: User) -> Platform:
         platform=platform, kind=PlatformEvent.Kind.STATUS, actor=user, old=old, new=platform.status
     )
     url = platform.get_absolute_url()
-    title = _("New community forum registered: %(name)s") % {"name": platform.name}
-    body = _(
-        "A citizens' initiative group registered a community security forum in %(territory)s. "
-        "Please acknowledge it in the portal, or return it with your reasons."
-    ) % {"territory": platform.territory.name}
+    title = Message(
+        gettext_lazy("New community forum registered: %(name)s"), {"name": platform.name}
+    )
+    body = Message(
+        gettext_lazy(
+            "A citizens' initiative group registered a community security forum in "
+            "%(territory)s. Please acknowledge it in the portal, or return it with your reasons."
+        ),
+        {"territory": platform.territory},
+    )
     recipients = list(selectors.forum_lsg_contacts(platform)) + list(
         selectors.forum_police_contacts(platform)
     )
@@ -369,7 +381,10 @@ def registration_answer(
         notify(
             users=creator,
             verb="registration.returned",
-            title=_("Your forum registration was returned: %(name)s") % {"name": platform.name},
+            title=Message(
+                gettext_lazy("Your forum registration was returned: %(name)s"),
+                {"name": platform.name},
+            ),
             body=comment,
             url=platform.get_absolute_url(),
         )
@@ -377,8 +392,10 @@ def registration_answer(
     notify(
         users=creator,
         verb=f"registration.{answer}",
-        title=_("%(party)s answered your registration of %(name)s")
-        % {"party": Party(party).label, "name": platform.name},
+        title=Message(
+            gettext_lazy("%(party)s answered your registration of %(name)s"),
+            {"party": Party(party).label, "name": platform.name},
+        ),
         body=comment,
         url=platform.get_absolute_url(),
     )
@@ -430,8 +447,8 @@ def forum_activate(*, platform: Platform, actor: User | None, reason: str) -> Pl
     notify(
         users=founders,
         verb="registration.active",
-        title=_("%(name)s is now active and public") % {"name": platform.name},
-        body=_("Choose the first secretariat: open a decision on the forum's page."),
+        title=Message(gettext_lazy("%(name)s is now active and public"), {"name": platform.name}),
+        body=gettext_lazy("Choose the first secretariat: open a decision on the forum's page."),
         url=platform.get_absolute_url(),
     )
     return platform

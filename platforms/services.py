@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
+from accounts.text import Message
 from platforms import permissions
 from platforms.models import (
     LiaisonOfficer,
@@ -259,8 +261,10 @@ def membership_request(
     notify(
         users=list(deciders),
         verb="membership.requested",
-        title=_("%(name)s asks to join %(platform)s")
-        % {"name": user.public_name, "platform": platform.name},
+        title=Message(
+            gettext_lazy("%(name)s asks to join %(platform)s"),
+            {"name": user.public_name, "platform": platform.name},
+        ),
         body=membership.motivation,
         url=reverse("platforms:requests", kwargs={"slug": platform.slug}),
     )
@@ -300,7 +304,9 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
     notify(
         users=[membership.user],
         verb="membership.approved",
-        title=_("Welcome to %(platform)s") % {"platform": membership.platform.name},
+        title=Message(
+            gettext_lazy("Welcome to %(platform)s"), {"platform": membership.platform.name}
+        ),
         url=membership.platform.get_absolute_url(),
     )
     return membership
@@ -328,8 +334,10 @@ def membership_refuse(*, membership: Membership, actor: User, reason: str) -> Me
     notify(
         users=[membership.user],
         verb="membership.refused",
-        title=_("Your request to join %(platform)s was refused")
-        % {"platform": membership.platform.name},
+        title=Message(
+            gettext_lazy("Your request to join %(platform)s was refused"),
+            {"platform": membership.platform.name},
+        ),
         body=reason,
         url=membership.platform.get_absolute_url(),
     )
@@ -415,8 +423,10 @@ def delegate_name(
     notify(
         users=[user],
         verb="membership.delegate",
-        title=_("You represent %(lower)s at %(upper)s")
-        % {"lower": platform.name, "upper": upper.name},
+        title=Message(
+            gettext_lazy("You represent %(lower)s at %(upper)s"),
+            {"lower": platform.name, "upper": upper.name},
+        ),
         url=upper.get_absolute_url(),
     )
     return membership
@@ -438,14 +448,16 @@ def terms_check(*, today: date | None = None) -> dict:
             notify(
                 users=[m.user],
                 verb="membership.term_ending",
-                title=_("Your term as %(role)s of %(platform)s ends on %(date)s")
-                % {
-                    "role": m.get_role_display()
-                    if m.party != Party.DELEGATE
-                    else m.get_party_display(),
-                    "platform": m.platform.name,
-                    "date": m.term_end.isoformat(),
-                },
+                title=Message(
+                    gettext_lazy("Your term as %(role)s of %(platform)s ends on %(date)s"),
+                    {
+                        "role": Role(m.role).label
+                        if m.party != Party.DELEGATE
+                        else Party(m.party).label,
+                        "platform": m.platform.name,
+                        "date": m.term_end,
+                    },
+                ),
                 url=m.platform.get_absolute_url(),
             )
             Membership.objects.filter(pk=m.pk).update(reminded_at=timezone.now())

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import isolate
+from accounts.text import Message, isolate
 from forums import permissions
 from forums.models import (
     PoliceResponse,
@@ -105,8 +106,13 @@ def _publish(response: PoliceResponse, proposal: Proposal, actor: User) -> None:
     notify(
         users=list(users),
         verb="proposal.response",
-        title=_("Answer on %(title)s: %(status)s")
-        % {"title": isolate(proposal.title), "status": response.get_status_display()},
+        title=Message(
+            gettext_lazy("Answer on %(title)s: %(status)s"),
+            {
+                "title": isolate(proposal.title),
+                "status": PoliceResponse.Status(response.status).label,
+            },
+        ),
         url=proposal.get_absolute_url(),
     )
 
@@ -153,8 +159,10 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
             notify(
                 users=list(users),
                 verb="proposal.deadline",
-                title=_("Answer due by %(date)s: %(title)s")
-                % {"date": proposal.response_due.isoformat(), "title": isolate(proposal.title)},
+                title=Message(
+                    gettext_lazy("Answer due by %(date)s: %(title)s"),
+                    {"date": proposal.response_due, "title": isolate(proposal.title)},
+                ),
                 url=proposal.get_absolute_url(),
             )
             Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
@@ -179,7 +187,9 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
             notify(
                 users=list(users),
                 verb="proposal.overdue",
-                title=_("Overdue: %(title)s") % {"title": isolate(proposal.title)},
+                title=Message(
+                    gettext_lazy("Overdue: %(title)s"), {"title": isolate(proposal.title)}
+                ),
                 url=proposal.get_absolute_url(),
             )
             marked += 1
