@@ -19,6 +19,7 @@ from forums.models import (
     MinutesCorrection,
     ProposalEvent,
 )
+from forums.selectors import invitable_platforms
 from forums.services.common import (
     event_add,
 )
@@ -48,6 +49,9 @@ def _clean_meeting(*, platform: Platform, kind: str, title: str, guests, invited
     if kind not in Meeting.Kind.values:
         errors["kind"] = _("Choose the type of meeting.")
     guests = [g for g in guests if g.pk != platform.pk]
+    allowed = set(invitable_platforms(platform).values_list("pk", flat=True)) if guests else set()
+    if any(g.pk not in allowed for g in guests):
+        errors["guests"] = _("Invite neighbouring forums or the council of this platform.")
     if kind == Meeting.Kind.JOINT and not guests:
         errors["guests"] = _("A joint meeting needs at least one other platform.")
     if len(guests) > MAX_MEETING_GUESTS:

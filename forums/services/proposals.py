@@ -24,6 +24,7 @@ from forums.models import (
     Supporter,
     format_registration_number,
 )
+from forums.selectors import addressable_lsg, addressable_units
 from forums.services.common import (
     S,
     _locked,
@@ -62,6 +63,23 @@ def _clean_fields(*, title: str, body: str, category: str, place: str = "") -> d
 def _check_group(platform: Platform, group) -> None:
     if group is not None and group.platform_id != platform.pk:
         raise ValidationError({"group": _("Choose a thematic group of this platform.")})
+
+
+def _check_addressees(platform: Platform, police_unit, lsg_territory) -> None:
+    """The rule the form's choices show, enforced here for every caller."""
+    errors = {}
+    if (
+        police_unit is not None
+        and not addressable_units(platform).filter(pk=police_unit.pk).exists()
+    ):
+        errors["police_unit"] = _("Choose a police unit of this forum's territory or above it.")
+    if (
+        lsg_territory is not None
+        and not addressable_lsg(platform).filter(pk=lsg_territory.pk).exists()
+    ):
+        errors["lsg_territory"] = _("Choose the local self-government of this forum's territory.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def _submitted(proposal: Proposal) -> None:
@@ -109,6 +127,7 @@ def proposal_create(
         raise PermissionDenied(_("Only members of this platform submit proposals."))
     fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
+    _check_addressees(platform, police_unit, lsg_territory)
     proposal = Proposal.objects.create(
         **fields,
         origin=platform,
@@ -139,6 +158,11 @@ def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Propo
         place=fields.get("place", proposal.place),
     )
     _check_group(proposal.platform, fields.get("group"))
+    _check_addressees(
+        proposal.platform,
+        fields.get("police_unit", proposal.police_unit),
+        fields.get("lsg_territory", proposal.lsg_territory),
+    )
     for key in ("group", "police_unit", "lsg_territory", "protect_author"):
         if key in fields:
             setattr(proposal, key, fields[key])
@@ -184,6 +208,7 @@ def proposal_record(
         raise PermissionDenied(_("Only the secretariat records proposals for citizens."))
     fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
+    _check_addressees(platform, police_unit, lsg_territory)
     proposal = Proposal(
         **fields,
         origin=platform,
