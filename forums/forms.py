@@ -1,13 +1,14 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Category, Meeting, PoliceResponse, Proposal
 from forums.selectors import addressable_lsg, addressable_units, invitable_platforms
-from platforms.models import Platform, PoliceUnit, Territory, ThematicGroup
+from platforms.models import LiaisonOfficer, Platform, PoliceUnit, Territory, ThematicGroup
 
 
 class IdField(forms.IntegerField):
@@ -151,8 +152,16 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officers
-        self.fields["officer"].label_from_instance = lambda u: u.public_name
+        # each officer with the unit they serve in, so a head assigning across units can tell
+        post = LiaisonOfficer.objects.filter(user=OuterRef("pk"), active=True).order_by(
+            "-unit__path"
+        )
+        self.fields["officer"].queryset = officers.annotate(
+            unit_name=Subquery(post.values("unit__name")[:1])
+        )
+        self.fields["officer"].label_from_instance = lambda u: (
+            f"{u.public_name} — {u.unit_name}" if u.unit_name else u.public_name
+        )
 
 
 class BoundedMultipleChoiceField(forms.ModelMultipleChoiceField):

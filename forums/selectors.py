@@ -153,20 +153,35 @@ def escalation_path(proposal: Proposal) -> list[Escalation]:
     return list(proposal.escalations.select_related("from_platform", "to_platform"))
 
 
-def liaison_dashboard(queue: QuerySet[Proposal]) -> tuple[list[Proposal], dict]:
-    """Open proposals by age with overdue first, and counts per state, in two queries."""
+LIAISON_VIEWS = ("all", "unanswered", "overdue", "mine")
+
+
+def liaison_dashboard(
+    queue: QuerySet[Proposal], *, show: str = "all", user=None
+) -> tuple[list[Proposal], dict]:
+    """Open proposals by age with overdue first, and the counts behind each filter link.
+
+    Two queries: the rows (at most 200 of the chosen view) and one aggregate for every counter.
+    """
     today = timezone.localdate()
-    rows = list(
-        queue.select_related("platform", "police_unit", "assigned_officer").order_by(
-            "submitted_at", "pk"
-        )[:200]
-    )
     # the police's own deadline: a local self-government answer does not clear it
+    filters = {
+        "all": Q(),
+        "unanswered": awaiting_answer_condition("police"),
+        "overdue": overdue_condition(today, "police"),
+        "mine": Q(assigned_officer=user) if user is not None else Q(pk__in=[]),
+    }
+    rows = list(
+        queue.filter(filters.get(show, Q()))
+        .select_related("platform", "police_unit", "assigned_officer")
+        .order_by("submitted_at", "pk")[:200]
+    )
     rows.sort(key=lambda p: ("police" not in p.overdue_parties, p.submitted_at))
     counts = queue.aggregate(
         total=Count("pk"),
-        unanswered=Count("pk", filter=awaiting_answer_condition("police")),
-        overdue=Count("pk", filter=overdue_condition(today, "police")),
+        unanswered=Count("pk", filter=filters["unanswered"]),
+        overdue=Count("pk", filter=filters["overdue"]),
+        mine=Count("pk", filter=filters["mine"]),
     )
     return rows, counts
 

@@ -372,8 +372,12 @@ def response_publish(request, pk: int):
 def liaison_dashboard(request):
     if not platform_perms.is_liaison_officer(request.user):
         raise PermissionDenied(_("This page is for police liaison officers."))
-    rows, counts = selectors.liaison_dashboard(permissions.liaison_queue(request.user))
-    return render(request, "forums/liaison.html", {"rows": rows, "counts": counts})
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.LIAISON_VIEWS else "all"
+    rows, counts = selectors.liaison_dashboard(
+        permissions.liaison_queue(request.user), show=show, user=request.user
+    )
+    return render(request, "forums/liaison.html", {"rows": rows, "counts": counts, "show": show})
 
 
 @login_required
