@@ -90,7 +90,6 @@ class RecordProposalForm(ProposalForm):
 
 
 class ResponseForm(forms.Form):
-    template = forms.ChoiceField(label=_("Start from a template"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=PoliceResponse.Status.choices)
     text = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=10000)
     referral = forms.CharField(
@@ -103,9 +102,21 @@ class ResponseForm(forms.Form):
     )
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
 
-    def __init__(self, *args, templates=(), **kwargs):
+
+class ResponseTemplateForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Police unit"), queryset=PoliceUnit.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=PoliceResponse.Status.choices)
+    text = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=10000)
+
+    def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [("", "---------")] + [(t.pk, t.title) for t in templates]
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: u.name
+
+
+class TemplateChoiceForm(forms.Form):
+    template = IdField()
 
 
 class EscalateForm(forms.Form):

@@ -1,10 +1,11 @@
 """One check per action on proposals, responses, comments and meetings."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from forums.models import Escalation, Proposal
 from platforms import permissions as platform_perms
-from platforms.models import LiaisonOfficer, Platform, PoliceUnit
+from platforms.access import Access
+from platforms.models import Platform, PoliceUnit
 from platforms.selectors import lsg_people
 
 
@@ -76,6 +77,8 @@ def lsg_responders(proposal: Proposal) -> QuerySet:
 def can_respond_lsg(user, proposal: Proposal) -> bool:
     if not user.is_authenticated or proposal.state == Proposal.State.DRAFT:
         return False
+    if not Access.of(user).has_lsg_membership():  # the snapshot: no query for non-officials
+        return False
     return lsg_responders(proposal).filter(pk=user.pk).exists()
 
 
@@ -83,13 +86,7 @@ def can_assign(user, proposal: Proposal) -> bool:
     """The head of the addressed unit, or of a unit above it, assigns a liaison officer."""
     if not user.is_authenticated or proposal.police_unit_id is None:
         return False
-    unit = proposal.police_unit
-    return LiaisonOfficer.objects.filter(
-        user=user,
-        active=True,
-        position=LiaisonOfficer.Position.HEAD,
-        unit_id__in=[*unit.ancestor_ids(), unit.pk],
-    ).exists()
+    return Access.of(user).heads(proposal.police_unit)
 
 
 def can_comment(user, proposal: Proposal) -> bool:
@@ -165,3 +162,17 @@ def proposal_actions(user, proposal: Proposal, pending: Escalation | None = None
     if not proposal.platform.parent_id:
         allowed.discard("escalate")
     return allowed
+
+
+def template_units(user) -> QuerySet[PoliceUnit]:
+    """Units whose answer templates the user manages: the units they head and those below."""
+    heads = [p.unit_path for p in Access.of(user).posts if p.position == "head"]
+    cond = Q(pk__in=[])
+    for path in heads:
+        cond |= Q(path__startswith=path)
+    return PoliceUnit.objects.filter(cond)
+
+
+def can_manage_templates(user, unit: PoliceUnit) -> bool:
+    """The head of the unit, or of a unit above it, writes its answer templates."""
+    return Access.of(user).heads(unit)

@@ -212,3 +212,16 @@ def invitable_platforms(platform: Platform) -> QuerySet[Platform]:
             pk=platform.parent_id
         )
     return near.filter(parent=platform)
+
+
+def answer_templates(unit: PoliceUnit | None) -> list:
+    """Templates of the addressed unit and of the units above it, nearest first: one query."""
+    from forums.models import ResponseTemplate
+
+    if unit is None:
+        return []
+    return list(
+        ResponseTemplate.objects.filter(unit_id__in=[unit.pk, *unit.ancestor_ids()])
+        .select_related("unit")
+        .order_by("-unit__path", "title")
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
     path("liaison/", views.liaison_dashboard, name="liaison"),
+    path("liaison/templates/", views.answer_templates, name="answer_templates"),
     path("platforms/<slug:slug>/proposals/new/", views.proposal_new, name="proposal_new"),
     path("platforms/<slug:slug>/proposals/record/", views.proposal_record, name="proposal_record"),
     path("platforms/<slug:slug>/meetings/", views.meeting_list, name="meetings"),

@@ -45,4 +45,6 @@ from forums.services.responses import (  # noqa: F401
     response_deadlines_check,
     response_log,
     response_publish,
+    response_template_delete,
+    response_template_save,
 )

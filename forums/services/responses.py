@@ -16,6 +16,7 @@ from forums.models import (
     PoliceResponse,
     Proposal,
     ProposalEvent,
+    ResponseTemplate,
     awaiting_answer_condition,
 )
 from forums.services.common import (
@@ -194,3 +195,36 @@ def response_deadlines_check(*, today: date | None = None) -> dict:
             )
             marked += 1
     return {"reminded": reminded, "overdue": marked}
+
+
+@transaction.atomic
+def response_template_save(
+    *, actor: User, unit, title: str, status: str, text: str, template=None
+) -> ResponseTemplate:
+    """The head of a unit writes or changes one of its answer templates."""
+    if template is not None:
+        template = ResponseTemplate.objects.select_for_update().get(pk=template.pk)
+        unit = template.unit
+    if not permissions.can_manage_templates(actor, unit):
+        raise PermissionDenied(_("Only the head of the unit manages its answer templates."))
+    errors = {}
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title:
+        errors["title"] = _("Give the template a title.")
+    if not text:
+        errors["text"] = _("Write the answer.")
+    if status not in PoliceResponse.Status.values:
+        errors["status"] = _("Choose a status.")
+    if errors:
+        raise ValidationError(errors)
+    template = template or ResponseTemplate(unit=unit)
+    template.title, template.status, template.text = title[:200], status, text[:10000]
+    template.save()
+    return template
+
+
+@transaction.atomic
+def response_template_delete(*, actor: User, template: ResponseTemplate) -> None:
+    if not permissions.can_manage_templates(actor, template.unit):
+        raise PermissionDenied(_("Only the head of the unit manages its answer templates."))
+    template.delete()

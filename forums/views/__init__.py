@@ -9,6 +9,7 @@ from forums.views.meetings import (  # noqa: F401
 )
 from forums.views.proposals import (  # noqa: F401
     access_proposal,
+    answer_templates,
     attachment,
     export_csv,
     export_xlsx,

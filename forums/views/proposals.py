@@ -27,9 +27,11 @@ from forums.forms import (
     ReasonForm,
     RecordProposalForm,
     ResponseForm,
+    ResponseTemplateForm,
+    TemplateChoiceForm,
     TrackerFilterForm,
 )
-from forums.models import Attachment, Category, Comment, PoliceResponse, Proposal
+from forums.models import Attachment, Category, Comment, PoliceResponse, Proposal, ResponseTemplate
 from platforms import permissions as platform_perms
 from platforms.models import Platform
 from platforms.views import access_platform
@@ -320,27 +322,24 @@ def _proposal_action(request, proposal: Proposal):
 
 @login_required
 def respond(request, pk: int):
-    """A liaison officer (or local self-government) answers, from a template if they like."""
+    """A liaison officer (or local self-government) answers, from a template if they like.
+
+    Choosing a template is a plain GET form (works without JavaScript): it fills the answer.
+    """
     proposal = access_proposal(request, pk)
     police = permissions.can_respond_police(request.user, proposal)
     if not police and not permissions.can_respond_lsg(request.user, proposal):
         raise PermissionDenied(
             _("Only the addressed police unit or local self-government answers.")
         )
-    templates = (
-        list(proposal.police_unit.response_templates.all())
-        if police and proposal.police_unit
-        else []
-    )
+    templates = selectors.answer_templates(proposal.police_unit) if police else []
     initial = {"publish": True}
     chosen = request.GET.get("template")
     for t in templates:
         if str(t.pk) == chosen:
-            initial.update(status=t.status, text=t.text, template=t.pk)
-    form = ResponseForm(request.POST or None, templates=templates, initial=initial)
+            initial.update(status=t.status, text=t.text)
+    form = ResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("template")
         responder = PoliceResponse.Responder.POLICE if police else PoliceResponse.Responder.LSG
         if run_service(
             form,
@@ -348,12 +347,82 @@ def respond(request, pk: int):
             proposal=proposal,
             actor=request.user,
             responder=responder,
-            **data,
+            **form.cleaned_data,
         ):
             messages.success(request, _("Answer saved."))
             return redirect(proposal.get_absolute_url())
     return render(
-        request, "forums/respond.html", {"proposal": proposal, "form": form, "templates": templates}
+        request,
+        "forums/respond.html",
+        {
+            "proposal": proposal,
+            "form": form,
+            "templates": templates,
+            "chosen": chosen,
+            "can_manage_templates": police
+            and permissions.can_manage_templates(request.user, proposal.police_unit),
+        },
+    )
+
+
+@login_required
+def answer_templates(request):
+    """Heads of units write the answer templates of their units (and of the units below)."""
+    units = permissions.template_units(request.user)
+    if not units.exists():
+        raise PermissionDenied(_("Only heads of police units manage answer templates."))
+    editing = None
+    if request.GET.get("edit", "").isdecimal():
+        editing = ResponseTemplate.objects.filter(
+            pk=int(request.GET["edit"]), unit__in=units
+        ).first()
+    initial = (
+        {
+            "unit": editing.unit_id,
+            "title": editing.title,
+            "status": editing.status,
+            "text": editing.text,
+        }
+        if editing
+        else {}
+    )
+    form = ResponseTemplateForm(
+        request.POST if request.POST.get("action") == "save" else None,
+        units=units,
+        initial=initial,
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            item = get_object_or_404(
+                ResponseTemplate, pk=_posted(TemplateChoiceForm, request.POST)["template"]
+            )
+            services.response_template_delete(actor=request.user, template=item)
+            messages.success(request, _("Template deleted."))
+            return redirect("forums:answer_templates")
+        if form.is_valid():
+            data = form.cleaned_data
+            if run_service(
+                form,
+                services.response_template_save,
+                actor=request.user,
+                unit=data["unit"],
+                title=data["title"],
+                status=data["status"],
+                text=data["text"],
+                template=editing,
+            ):
+                messages.success(request, _("Template saved."))
+                return redirect("forums:answer_templates")
+    return render(
+        request,
+        "forums/answer_templates.html",
+        {
+            "form": form,
+            "editing": editing,
+            "templates": ResponseTemplate.objects.filter(unit__in=units)
+            .select_related("unit")
+            .order_by("unit__path", "title"),
+        },
     )
 
 
