@@ -431,7 +431,11 @@ def statistics(*, territory: Territory | None = None) -> dict:
     if territory is not None:
         regions = regions.filter(pk=territory.pk)
     by_region = [
-        {"code": r["code"], "name": r["name_ru"] or r["name_en"], **{k: r[f"n_{k}"] for k in LEVEL_KEYS}}
+        {
+            "code": r["code"],
+            "name": r["name_ru"] or r["name_en"],
+            **{k: r[f"n_{k}"] for k in LEVEL_KEYS},
+        }
         for r in regions.annotate(
             **{
                 f"n_{level}": _count(

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from forums.models import Escalation, Meeting
-from platforms.models import Membership, Party, Role, Territory
+from platforms.models import Party, Role, Territory
 from platforms.services import membership_end, membership_grant
 from reporting.models import PlanAction, StrategicPlan
 from tests.factories import (
@@ -79,7 +79,11 @@ def tree(db):
         grant(f[4], u[1])  # the same person on a second forum counts there too
         grant(c1, u[7], Party.NGO)
         first_term = grant(
-            c1, u[7], Party.NGO, Role.SECRETARIAT, term_start=date(YEAR, 1, 1),
+            c1,
+            u[7],
+            Party.NGO,
+            Role.SECRETARIAT,
+            term_start=date(YEAR, 1, 1),
             term_end=date(YEAR, 6, 30),
         )
         grant(c2, u[8], Party.LSG)
@@ -90,28 +94,60 @@ def tree(db):
         membership_end(membership=first_term, actor=None, check=False)
     with time_machine.travel(at(7, 1), tick=False):
         grant(
-            c1, u[7], Party.NGO, Role.SECRETARIAT, term_start=date(YEAR, 7, 1),
+            c1,
+            u[7],
+            Party.NGO,
+            Role.SECRETARIAT,
+            term_start=date(YEAR, 7, 1),
             term_end=date(YEAR + 1, 6, 30),
         )
     # proposals: counted where raised
-    p1 = ProposalFactory(origin=f[0], submitted_at=at(3, 1), police_unit=unit, police_answered_at=at(3, 4))
-    ProposalFactory(origin=f[0], submitted_at=at(3, 1), police_unit=unit, police_answered_at=at(3, 11), category="road")
-    ProposalFactory(origin=f[3], submitted_at=at(4, 1), police_unit=unit, police_answered_at=at(4, 2), state="resolved")
-    ProposalFactory(origin=f[4], submitted_at=at(5, 1), police_unit=unit, response_due=date(YEAR, 5, 31))
-    ProposalFactory(origin=c1, submitted_at=at(5, 1), lsg_territory=alamudun, lsg_answered_at=at(5, 7))
+    p1 = ProposalFactory(
+        origin=f[0], submitted_at=at(3, 1), police_unit=unit, police_answered_at=at(3, 4)
+    )
+    ProposalFactory(
+        origin=f[0],
+        submitted_at=at(3, 1),
+        police_unit=unit,
+        police_answered_at=at(3, 11),
+        category="road",
+    )
+    ProposalFactory(
+        origin=f[3],
+        submitted_at=at(4, 1),
+        police_unit=unit,
+        police_answered_at=at(4, 2),
+        state="resolved",
+    )
+    ProposalFactory(
+        origin=f[4], submitted_at=at(5, 1), police_unit=unit, response_due=date(YEAR, 5, 31)
+    )
+    ProposalFactory(
+        origin=c1, submitted_at=at(5, 1), lsg_territory=alamudun, lsg_answered_at=at(5, 7)
+    )
     ProposalFactory(origin=national, submitted_at=at(8, 1), state="adopted", category="youth")
     ProposalFactory(origin=f[1], submitted_at=datetime(YEAR - 1, 12, 31, 10, tzinfo=BISHKEK))
     Escalation.objects.create(
-        proposal=p1, from_platform=f[0], to_platform=c1, escalated_at=at(3, 20),
+        proposal=p1,
+        from_platform=f[0],
+        to_platform=c1,
+        escalated_at=at(3, 20),
         status=Escalation.Status.REGISTERED,
     )
     m1 = Meeting.objects.create(
-        platform=f[0], kind=Meeting.Kind.GENERAL, title="Spring meeting", starts_at=at(4, 10),
-        minutes="Minutes", minutes_published_at=at(4, 11),
+        platform=f[0],
+        kind=Meeting.Kind.GENERAL,
+        title="Spring meeting",
+        starts_at=at(4, 10),
+        minutes="Minutes",
+        minutes_published_at=at(4, 11),
     )
     m1.attendees.set([u[1], u[2]])
     Meeting.objects.create(
-        platform=f[3], kind=Meeting.Kind.GENERAL, title="Cancelled", starts_at=at(4, 12),
+        platform=f[3],
+        kind=Meeting.Kind.GENERAL,
+        title="Cancelled",
+        starts_at=at(4, 12),
         status=Meeting.Status.CANCELLED,
     )
     m3 = Meeting.objects.create(
@@ -119,15 +155,27 @@ def tree(db):
     )
     m3.attendees.set([u[9]])
     plan = StrategicPlan.objects.create(
-        platform=f[0], year=YEAR, title="Safer streets", objectives="Light\nPatrols",
-        status=StrategicPlan.Status.ADOPTED, adopted_at=at(2, 1),
+        platform=f[0],
+        year=YEAR,
+        title="Safer streets",
+        objectives="Light\nPatrols",
+        status=StrategicPlan.Status.ADOPTED,
+        adopted_at=at(2, 1),
     )
     PlanAction.objects.create(
-        plan=plan, title="Six lamps", responsible="lsg", responsible_name="Aiyl okmotu",
-        deadline=date(YEAR, 5, 1), status="done", progress=100,
+        plan=plan,
+        title="Six lamps",
+        responsible="lsg",
+        responsible_name="Aiyl okmotu",
+        deadline=date(YEAR, 5, 1),
+        status="done",
+        progress=100,
     )
     PlanAction.objects.create(
-        plan=plan, title="Evening patrols", responsible="police", police_unit=unit,
+        plan=plan,
+        title="Evening patrols",
+        responsible="police",
+        police_unit=unit,
         deadline=date(YEAR, 6, 30),
     )
     return {"national": national, "councils": [c1, c2], "forums": f, "users": u, "unit": unit}

@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 
 from forums import demo as forums_demo
 from forums.models import Proposal
+from forums.problems import demo as problems_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
 from platforms.models import Membership, Platform, PoliceUnit
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = Seeder().run()
             forums_demo.seed(forum=result["forum"], council=result["council"])
+            problems_demo.seed(forum=result["forum"], council=result["council"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready in {time.monotonic() - started:.1f}s: "
