@@ -6,6 +6,7 @@ from import_export.widgets import ForeignKeyWidget
 
 from platforms.admin_imports import LcpcImportAdminMixin
 from platforms.models import (
+    Committee,
     Decision,
     DecisionRule,
     ForumAcknowledgement,
@@ -18,6 +19,7 @@ from platforms.models import (
     Territory,
     ThematicGroup,
 )
+from platforms.trees import TreeMoveAdminMixin
 
 
 class TerritoryResource(resources.ModelResource):
@@ -36,7 +38,7 @@ class TerritoryResource(resources.ModelResource):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(ImportExportModelAdmin):
+class TerritoryAdmin(TreeMoveAdminMixin, ImportExportModelAdmin):
     resource_classes = [TerritoryResource]
     list_display = ("code", "name_en", "name_ru", "name_ky", "kind", "parent")
     list_filter = ("kind",)
@@ -56,7 +58,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(LcpcImportAdminMixin, GuardedModelAdmin):
+class PlatformAdmin(TreeMoveAdminMixin, LcpcImportAdminMixin, GuardedModelAdmin):
     list_display = ("name", "level", "kind", "status", "territory", "parent")
     list_filter = ("level", "kind", "status")
     list_select_related = ("territory", "parent")
@@ -115,7 +117,7 @@ class LiaisonInline(admin.TabularInline):
 
 
 @admin.register(PoliceUnit)
-class PoliceUnitAdmin(GuardedModelAdmin):
+class PoliceUnitAdmin(TreeMoveAdminMixin, GuardedModelAdmin):
     list_display = ("name", "kind", "territory", "parent")
     list_filter = ("kind",)
     list_select_related = ("territory", "parent")
@@ -160,6 +162,14 @@ class ForumAcknowledgementAdmin(ReadOnlyAdmin):
 class PlatformContactAdmin(admin.ModelAdmin):
     list_display = ("name", "platform", "committee", "is_head", "source")
     list_filter = ("source", "committee")
-    list_select_related = ("platform",)
+    list_select_related = ("platform", "committee")
     raw_id_fields = ("platform", "user")
     search_fields = ("name", "platform__name")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    """The committees an LCPC import accepts, with their names in each language."""
+
+    list_display = ("name_en", "name_ru", "name_ky", "name_uz", "code")
+    search_fields = ("code", "name_en", "name_ru", "name_ky", "name_uz", "aliases")

@@ -1,27 +1,33 @@
-"""An "Import LCPCs" admin view on the platform admin: upload, dry-run preview, confirm."""
+"""An "Import LCPCs" admin view on the platform admin: upload, dry-run preview, confirm.
 
-import base64
-import binascii
+Between the preview and the confirmation the file waits in django-import-export's temporary
+storage (`IMPORT_EXPORT_TMP_STORAGE_CLASS`, a temporary folder by default), so the confirm
+step posts only the stored file's name, however large the file.
+"""
+
 from io import BytesIO
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from import_export.forms import ConfirmImportForm
+from import_export.tmp_storages import TempFolderStorage
 
-from platforms.imports import dataset_from_file, lcpc_import
+from platforms.imports import FORMATS, dataset_from_file, lcpc_import
+from platforms.models import Committee
 
 
 class LcpcImportForm(forms.Form):
-    """A new upload, or (on confirm) the same file's content carried back in hidden fields."""
-
     file = forms.FileField(
         label=gettext_lazy("File"),
-        required=False,
         help_text=gettext_lazy(
             "CSV (UTF-8) or XLSX with a header row: name, territory, head, head_email, members."
         ),
@@ -31,28 +37,31 @@ class LcpcImportForm(forms.Form):
         initial=True,
         required=False,
     )
-    content = forms.CharField(widget=forms.HiddenInput, required=False)
-    filename = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         data = super().clean()
         upload = data.get("file")
         if upload:
-            raw, name = upload.read(), upload.name
-        elif data.get("content"):
-            try:
-                raw = base64.b64decode(data["content"], validate=True)
-            except (binascii.Error, ValueError) as exc:
-                raise ValidationError(_("Upload the file again.")) from exc
-            name = data.get("filename") or ""
-        else:
-            raise ValidationError(_("Choose a CSV or XLSX file."))
-        stream = BytesIO(raw)
-        stream.name = name
-        data["dataset"] = dataset_from_file(stream)
-        data["content"] = base64.b64encode(raw).decode("ascii")
-        data["filename"] = name
+            data["raw"] = b"".join(upload.chunks())
+            data["dataset"] = _dataset(data["raw"], upload.name)
         return data
+
+
+def _dataset(raw: bytes, name: str):
+    stream = BytesIO(raw)
+    stream.name = name
+    return dataset_from_file(stream)
+
+
+def tmp_storage_class():
+    """The temporary storage django-import-export is configured with."""
+    storage = getattr(settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", TempFolderStorage)
+    return import_string(storage) if isinstance(storage, str) else storage
+
+
+def _tmp_storage(name: str | None = None):
+    # bytes in, bytes out: XLSX is binary, and CSV is decoded (UTF-8, BOM or not) on reading
+    return tmp_storage_class()(name=name, read_mode="rb", encoding=None)
 
 
 class LcpcImportAdminMixin:
@@ -65,9 +74,15 @@ class LcpcImportAdminMixin:
         view = self.admin_site.admin_view(self.lcpc_import_view)
         return [path("import-lcpcs/", view, name=name), *super().get_urls()]
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import_lcpcs": request.user.is_superuser}
+        return super().changelist_view(request, extra_context)
+
     def lcpc_import_view(self, request):
         if not request.user.is_superuser:
             raise PermissionDenied
+        if request.method == "POST" and "import_file_name" in request.POST:
+            return self._lcpc_confirm(request)
         posted = request.method == "POST"
         form = LcpcImportForm(request.POST, request.FILES) if posted else LcpcImportForm()
         report = confirm_form = None
@@ -77,21 +92,54 @@ class LcpcImportAdminMixin:
                 dataset=form.cleaned_data["dataset"], dry_run=dry_run, actor=request.user
             )
             if report.ok and not dry_run:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d LCPC imported.", "%(count)d LCPCs imported.", report.created
-                    )
-                    % {"count": report.created},
-                )
-                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                return self._lcpc_done(request, report)
             if report.ok:
-                confirm_form = LcpcImportForm(
+                storage = _tmp_storage()
+                storage.save(form.cleaned_data["raw"])
+                upload = form.cleaned_data["file"]
+                confirm_form = ConfirmImportForm(
                     initial={
-                        "content": form.cleaned_data["content"],
-                        "filename": form.cleaned_data["filename"],
+                        "import_file_name": Path(storage.name).name,
+                        "original_file_name": upload.name,
+                        "format": Path(upload.name).suffix.lower(),
                     }
                 )
+        return self._lcpc_page(request, form=form, report=report, confirm_form=confirm_form)
+
+    def _lcpc_confirm(self, request):
+        """Import the file stored at the preview; it is removed once imported."""
+        confirm = ConfirmImportForm(request.POST)
+        report, error = None, _("The previewed file is no longer stored: upload it again.")
+        if confirm.is_valid() and confirm.cleaned_data["format"] in FORMATS:
+            storage = _tmp_storage(confirm.cleaned_data["import_file_name"])
+            try:
+                raw = storage.read()
+            except (OSError, TypeError):
+                raw = None
+            if raw:
+                try:
+                    dataset = _dataset(raw, f"file{confirm.cleaned_data['format']}")
+                except ValidationError as exc:
+                    error = " ".join(exc.messages)
+                else:
+                    report = lcpc_import(dataset=dataset, dry_run=False, actor=request.user)
+                    if report.ok:
+                        storage.remove()
+                        return self._lcpc_done(request, report)
+                    error = ""
+        return self._lcpc_page(
+            request, form=LcpcImportForm(), report=report, confirm_form=None, error=error
+        )
+
+    def _lcpc_done(self, request, report):
+        messages.success(
+            request,
+            ngettext("%(count)d LCPC imported.", "%(count)d LCPCs imported.", report.created)
+            % {"count": report.created},
+        )
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def _lcpc_page(self, request, *, form, report, confirm_form, error=""):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -99,5 +147,7 @@ class LcpcImportAdminMixin:
             "form": form,
             "report": report,
             "confirm_form": confirm_form,
+            "error": error,
+            "committees": Committee.objects.all(),
         }
         return TemplateResponse(request, self.lcpc_import_template, context)

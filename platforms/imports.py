@@ -1,10 +1,12 @@
 """LCPC import: each row of a CSV or XLSX file becomes an active LCPC community forum."""
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,33 +15,25 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
 from accounts.models import User
-from platforms.models import Platform, PlatformContact, Territory
+from accounts.services import notify, outbox_email_queue
+from platforms import registration
+from platforms.models import Committee, Platform, PlatformContact, Territory
+from platforms.registration import invitation_token_hash, invitation_url
 from platforms.services import add_officials_by_default, platform_create
+
+Invitation = PlatformContact.Invitation
 
 REQUIRED_COLUMNS = ("name", "territory", "head")
 NAME_MAX = 200
 
-Committee = PlatformContact.Committee
+# The file's first line is its header: data rows are numbered from 2, as a spreadsheet shows them.
+HEADER_ROWS = 1
 
-# Committee names as people write them, in English, Russian and Kyrgyz (compared casefolded).
-COMMITTEE_NAMES = {
-    "aksakal court": Committee.AKSAKAL,
-    "aksakals court": Committee.AKSAKAL,
-    "aksakal_court": Committee.AKSAKAL,
-    "суд аксакалов": Committee.AKSAKAL,
-    "аксакалдар соту": Committee.AKSAKAL,
-    "women's council": Committee.WOMEN,
-    "womens council": Committee.WOMEN,
-    "womens_council": Committee.WOMEN,
-    "совет женщин": Committee.WOMEN,
-    "женсовет": Committee.WOMEN,
-    "аялдар кеңеши": Committee.WOMEN,
-    "youth committee": Committee.YOUTH,
-    "youth_committee": Committee.YOUTH,
-    "молодёжный комитет": Committee.YOUTH,
-    "молодежный комитет": Committee.YOUTH,
-    "жаштар комитети": Committee.YOUTH,
-}
+
+def committee_lookup() -> dict[str, Committee]:
+    """Every accepted spelling of every committee (casefolded) -> the committee; one query."""
+    return {_key(name): c for c in Committee.objects.all() for name in c.spellings()}
+
 
 MEMBER_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<committee>[^()]*)\)$")
 
@@ -60,13 +54,13 @@ def _clip(value: str, length: int = 40) -> str:
 @dataclass(frozen=True)
 class LcpcContact:
     name: str
-    committee: str = ""
+    committee: Committee | None = None
     email: str = ""
     is_head: bool = False
 
     @property
     def committee_label(self) -> str:
-        return Committee(self.committee).label if self.committee else ""
+        return self.committee.name if self.committee else ""
 
 
 @dataclass
@@ -150,6 +144,7 @@ class LcpcResource(resources.ModelResource):
                 level=Platform.Level.DISTRICT, status=Platform.Status.ACTIVE
             ).select_related("territory")
         }
+        self._committees = committee_lookup()
         self._seen: dict[tuple[int, str], int] = {}
         self.rows, self._pending = [], {}
 
@@ -159,7 +154,7 @@ class LcpcResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         if self.skip_row(instance, None, row):
             return
-        number = kwargs["row_number"]
+        number = kwargs["row_number"] + HEADER_ROWS
         errors: list[str] = []
         name = _text(row.get("name"))
         if not name:
@@ -259,14 +254,12 @@ class LcpcResource(resources.ModelResource):
             errors.append(_("The member entry “%(value)s” has no name.") % {"value": entry})
         else:
             self._check_person(name, errors)
-        value = COMMITTEE_NAMES.get(_key(committee), "") if committee else ""
-        if committee and not value:
+        value = self._committees.get(_key(committee)) if committee else None
+        if committee and value is None:
+            allowed = sorted({c.name for c in self._committees.values()})
             errors.append(
-                _(
-                    "Unknown committee “%(value)s” for %(name)s: use aksakal court, "
-                    "women's council or youth committee."
-                )
-                % {"value": committee, "name": _clip(name)}
+                _("Unknown committee “%(value)s” for %(name)s: use one of %(allowed)s.")
+                % {"value": committee, "name": _clip(name), "allowed": ", ".join(allowed)}
             )
         return LcpcContact(name=name, committee=value)
 
@@ -278,7 +271,7 @@ class LcpcResource(resources.ModelResource):
             )
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        plan = self._pending.pop(kwargs["row_number"])
+        plan = self._pending.pop(kwargs["row_number"] + HEADER_ROWS)
         platform = platform_create(
             name=plan.name,
             level=Platform.Level.COMMUNITY,
@@ -289,6 +282,7 @@ class LcpcResource(resources.ModelResource):
             actor=self.actor,
         )
         for person in plan.contacts:
+            token = secrets.token_urlsafe(32) if person.email else ""
             contact = PlatformContact(
                 platform=platform,
                 name=person.name,
@@ -296,9 +290,13 @@ class LcpcResource(resources.ModelResource):
                 committee=person.committee,
                 is_head=person.is_head,
                 source=PlatformContact.Source.IMPORT,
+                invitation=Invitation.PENDING if token else Invitation.NONE,
+                token_hash=invitation_token_hash(token) if token else "",
             )
             contact.full_clean()
             contact.save()
+            if token:
+                head_invite(contact=contact, token=token)
         add_officials_by_default(platform=platform, actor=self.actor)
         instance.pk, instance.slug, instance.path = platform.pk, platform.slug, platform.path
         self.rows.append(plan)
@@ -308,18 +306,50 @@ class LcpcResource(resources.ModelResource):
         pass
 
 
+def head_invite(*, contact: PlatformContact, token: str) -> None:
+    """Invite an imported LCPC's head to take their place on the forum (in the caller's
+    transaction: a dry run or a failed import sends nothing).
+
+    The same invitation as an initiative group's (a hashed token, accepted on the invitation
+    page): a notification for an existing account, otherwise an e-mail through the outbox.
+    """
+    platform = contact.platform
+    url = invitation_url(contact, token)
+    title = _("You are named head of %(forum)s on Open Platforms") % {"forum": platform.name}
+    body = _(
+        "The local crime prevention centre %(forum)s in %(territory)s is now a community "
+        "security forum on the portal, with you as its head. Open the link to accept and "
+        "join it, or to decline."
+    ) % {"forum": platform.name, "territory": platform.territory.name}
+    account = registration._account_for(contact.email)
+    if account is not None:
+        notify(users=[account], verb="registration.invited", title=title, body=body, url=url)
+        return
+    signup = _(
+        "You have no account on the portal yet: create one with this e-mail address, "
+        "then open the link."
+    )
+    absolute = f"{settings.SITE_URL.rstrip('/')}{url}"
+    outbox_email_queue(to=contact.email, subject=title, body=f"{body}\n\n{signup}\n\n{absolute}")
+
+
 def _normalised(dataset: tablib.Dataset) -> tablib.Dataset:
     headers = [_text(h).lstrip("\ufeff").lower() for h in dataset.headers or []]
     return tablib.Dataset(*dataset, headers=headers)
 
 
 def _result_errors(result) -> list[tuple[int, str]]:
+    """(row as a spreadsheet numbers it, message); row 0 is the file itself."""
     errors = [(0, str(error.error)) for error in result.base_errors]
     for invalid in result.invalid_rows:
-        errors += [(invalid.number, message) for message in invalid.error.messages]
+        number = invalid.number + HEADER_ROWS
+        errors += [(number, message) for message in invalid.error.messages]
     for error_row in result.error_rows:
         errors += [
-            (error_row.number, _("Unexpected error: %(error)s") % {"error": error.error})
+            (
+                error_row.number + HEADER_ROWS,
+                _("Unexpected error: %(error)s") % {"error": error.error},
+            )
             for error in error_row.errors
         ]
     return sorted(errors, key=lambda error: error[0])

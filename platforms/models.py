@@ -436,6 +436,44 @@ class Membership(models.Model):
             raise ValidationError(errors)
 
 
+class Committee(models.Model):
+    """A committee of an LCPC (aksakal court, women's council, mahalla…): a list administrators keep.
+
+    Imports accept any of its names or aliases, compared case-insensitively.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True)
+    name_ky = models.CharField(_("name (Kyrgyz)"), max_length=120, blank=True)
+    name_uz = models.CharField(_("name (Uzbek)"), max_length=120, blank=True)
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("Other spellings accepted in imports, one per line."),
+    )
+
+    class Meta:
+        verbose_name = _("LCPC committee")
+        verbose_name_plural = _("LCPC committees")
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to Russian, then English."""
+        lang = (translation.get_language() or "en")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_ru or self.name_en
+
+    def spellings(self) -> list[str]:
+        """Every name an import accepts for this committee."""
+        names = [self.code, self.name_en, self.name_ru, self.name_ky, self.name_uz]
+        names += self.aliases.splitlines()
+        return [name.strip() for name in names if name and name.strip()]
+
+
 class PlatformContact(models.Model):
     """A named person of a forum without (or before) an account: initiative group, LCPC rolls."""
 
@@ -449,12 +487,6 @@ class PlatformContact(models.Model):
         ACCEPTED = "accepted", _("accepted")
         DECLINED = "declined", _("declined")
 
-    class Committee(models.TextChoices):
-        NONE = "", _("none")
-        AKSAKAL = "aksakal_court", _("aksakal court")
-        WOMEN = "womens_council", _("women's council")
-        YOUTH = "youth_committee", _("youth committee")
-
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="contacts")
     # Set only when the person accepts (or for the initiator): an address typed by someone else
     # is never linked to the account behind it without that account's consent.
@@ -464,8 +496,13 @@ class PlatformContact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    committee = models.CharField(
-        _("committee"), max_length=20, choices=Committee.choices, blank=True
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committee"),
     )
     is_head = models.BooleanField(_("head"), default=False)
     source = models.CharField(max_length=16, choices=Source.choices)

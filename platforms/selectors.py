@@ -2,7 +2,15 @@
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 
-from platforms.models import TERM_ROLES, Membership, Party, Platform, Territory, ThematicGroup
+from platforms.models import (
+    TERM_ROLES,
+    Membership,
+    Party,
+    Platform,
+    PlatformContact,
+    Territory,
+    ThematicGroup,
+)
 
 CURRENT_MEMBERS = Q(memberships__status=Membership.Status.ACTIVE)
 
@@ -188,3 +196,31 @@ def current_term_holders(platform: Platform) -> QuerySet[Membership]:
         .select_related("user", "delegated_from")
         .order_by("role", "term_end")
     )
+
+
+def lcpc_people(platform: Platform) -> dict | None:
+    """An imported LCPC's head(s) and its members by committee, in one query.
+
+    Names and committees only: their e-mail addresses and phones stay private.
+    """
+    if platform.kind != Platform.Kind.LCPC:
+        return None
+    contacts = list(
+        platform.contacts.filter(source=PlatformContact.Source.IMPORT)
+        .select_related("committee")
+        .order_by("name")
+    )
+    if not contacts:
+        return None
+    by_committee: dict = {}
+    for contact in contacts:
+        if not contact.is_head:
+            by_committee.setdefault(contact.committee, []).append(contact)
+    return {
+        "heads": [c for c in contacts if c.is_head],
+        "committees": sorted(
+            ((c, people) for c, people in by_committee.items() if c is not None),
+            key=lambda item: item[0].name,
+        ),
+        "others": by_committee.get(None, []),
+    }

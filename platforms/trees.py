@@ -40,3 +40,13 @@ def tree_move(*, node: TreeNode, parent: TreeNode | None, actor: User | None, re
             reason=reason or f"{old_parent or '—'} → {parent or '—'}",
         )
     return node
+
+
+class TreeMoveAdminMixin:
+    """For a ModelAdmin of a tree: a changed parent is saved through `tree_move`."""
+
+    def save_model(self, request, obj, form, change):
+        if change and "parent" in form.changed_data:
+            tree_move(node=obj, parent=obj.parent, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)

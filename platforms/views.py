@@ -123,6 +123,7 @@ def platform_detail(request, slug: str):
             "groups": selectors.platform_groups(platform),
             "can_manage": permissions.can_manage_memberships(request.user, platform),
             "term_holders": selectors.current_term_holders(platform),
+            "lcpc_people": selectors.lcpc_people(platform),
             "acknowledgements": []
             if platform.is_public
             else platform.acknowledgements.select_related("user"),

@@ -189,7 +189,8 @@ def access_invitation(request, slug: str, token: str) -> PlatformContact:
         PlatformContact.objects.select_related("platform__territory", "platform__created_by")
         .filter(
             platform__slug=slug,
-            source=PlatformContact.Source.INITIATIVE,
+            # founders of an initiative group, and heads of imported LCPCs
+            source__in=[PlatformContact.Source.INITIATIVE, PlatformContact.Source.IMPORT],
             token_hash=registration.invitation_token_hash(token),
         )
         .first()
