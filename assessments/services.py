@@ -368,7 +368,9 @@ def evidence_add(
     return evidence
 
 
-def _check_grade(criterion: Criterion, grade) -> int | None:
+def _check_grade(criterion: Criterion, grade, *, allow_none: bool = False) -> int | None:
+    if allow_none and grade in (None, ""):
+        return None
     if not criterion.graded:
         if grade not in (None, ""):
             raise ValidationError({"grade": _("This criterion is described, not graded.")})
@@ -438,7 +440,8 @@ def moderation_set(
         raise PermissionDenied(_("Only the secretariat moderates the grades."))
     if criterion.framework_id != round_.framework_id:
         raise ValidationError({"criterion": _("That criterion is not in this round's framework.")})
-    value = _check_grade(criterion, grade)
+    # a graded criterion may be left ungraded for want of evidence; it then carries no weight
+    value = _check_grade(criterion, grade, allow_none=True)
     narrative = (narrative or "").strip()
     source = (source or "").strip()
     errors = {}
@@ -448,7 +451,7 @@ def moderation_set(
     if criterion.track == Track.INTERNAL:
         if not source:
             errors["source"] = _("Name the official source of this figure.")
-    elif criterion.graded and raters < MIN_RATERS:
+    elif value is not None and raters < MIN_RATERS:
         errors["grade"] = _(
             "A moderated grade needs at least %(min)s raters; this criterion has %(n)s."
         ) % {"min": MIN_RATERS, "n": raters}
