@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import isolate
+from accounts.text import Message, isolate
 from forums.models import Category, Meeting, Proposal
 from forums.problems import permissions
 from forums.problems.models import (
@@ -307,7 +307,9 @@ def problem_create(*, platform: Platform, actor: User, **fields) -> Problem:
         platform,
         actor=actor,
         verb="problem.created",
-        title=_("New problem recorded: %(title)s") % {"title": isolate(problem.title)},
+        title=Message(
+            gettext_lazy("New problem recorded: %(title)s"), {"title": isolate(problem.title)}
+        ),
         url=problem.get_absolute_url(),
     )
     return problem
@@ -401,8 +403,10 @@ def problem_advance(*, problem: Problem, actor: User, action: str) -> Problem:
         locked.platform,
         actor=actor,
         verb="problem.stage",
-        title=_("Problem at the %(stage)s stage: %(title)s")
-        % {"stage": locked.get_stage_display(), "title": isolate(locked.title)},
+        title=Message(
+            gettext_lazy("Problem at the %(stage)s stage: %(title)s"),
+            {"stage": Stage(locked.stage).label, "title": isolate(locked.title)},
+        ),
         url=locked.get_absolute_url(),
     )
     return locked
@@ -635,8 +639,10 @@ def practice_adopt(
         practice.platform,
         actor=actor,
         verb="problem.practice_adopted",
-        title=_("%(forum)s is trying your practice: %(title)s")
-        % {"forum": isolate(problem.platform.name), "title": isolate(practice.title)},
+        title=Message(
+            gettext_lazy("%(forum)s is trying your practice: %(title)s"),
+            {"forum": isolate(problem.platform.name), "title": isolate(practice.title)},
+        ),
         url=practice.get_absolute_url(),
     )
     return adoption
@@ -692,14 +698,17 @@ def review_add(
     notify(
         users=users,
         verb="problem.reviewed",
-        title=_("%(council)s reviewed your problem: %(title)s")
-        % {"council": isolate(reviewer_platform.name), "title": isolate(problem.title)},
+        title=Message(
+            gettext_lazy("%(council)s reviewed your problem: %(title)s"),
+            {"council": isolate(reviewer_platform.name), "title": isolate(problem.title)},
+        ),
         url=problem.get_absolute_url(),
         category="",
     )
     return review
 
 
+MAX_EXCHANGE_GUESTS = 50
 EXCHANGE_MEETING_KIND = {
     Exchange.Format.JOINT: Meeting.Kind.JOINT,
     Exchange.Format.SEMINAR: Meeting.Kind.SEMINAR,
@@ -740,15 +749,26 @@ def exchange_propose(
     if errors:
         raise ValidationError(errors)
     check_personal_data({"topic": topic})
+    if len(guests) > MAX_EXCHANGE_GUESTS:
+        raise ValidationError(
+            {"guests": _("Invite at most %(n)d forums.") % {"n": MAX_EXCHANGE_GUESTS}}
+        )
+    # An exchange reaches beyond the neighbours an ordinary joint meeting may invite (other
+    # districts, other levels): the meeting is scheduled without guests, then this service,
+    # which has checked them above, records them and the meeting's kind.
     meeting = meeting_create(
         platform=host,
         actor=actor,
-        kind=EXCHANGE_MEETING_KIND[format],
+        kind=Meeting.Kind.SEMINAR,
         title=title,
         starts_at=starts_at,
         location=location,
-        guests=guests,
     )
+    kind = EXCHANGE_MEETING_KIND[format]
+    if kind != meeting.kind:
+        meeting.kind = kind
+        meeting.save(update_fields=["kind"])
+    meeting.guests.set(guests)
     exchange = Exchange.objects.create(
         meeting=meeting,
         host=host,
@@ -767,8 +787,10 @@ def exchange_propose(
         notify(
             users=secretariat_users(guest),
             verb="meeting.exchange_invited",
-            title=_("%(host)s invites your forum: %(title)s")
-            % {"host": isolate(host.name), "title": isolate(meeting.title)},
+            title=Message(
+                gettext_lazy("%(host)s invites your forum: %(title)s"),
+                {"host": isolate(host.name), "title": isolate(meeting.title)},
+            ),
             body=topic,
             url=exchange.get_absolute_url(),
         )
@@ -804,12 +826,14 @@ def exchange_answer(
     notify(
         users=[u for u in secretariat_users(exchange.host) if u != actor],
         verb="meeting.exchange_answered",
-        title=_("%(forum)s %(answer)s: %(title)s")
-        % {
-            "forum": isolate(invitation.platform.name),
-            "answer": invitation.get_answer_display(),
-            "title": isolate(exchange.meeting.title),
-        },
+        title=Message(
+            gettext_lazy("%(forum)s %(answer)s: %(title)s"),
+            {
+                "forum": isolate(invitation.platform.name),
+                "answer": ExchangeInvitation.Answer(invitation.answer).label,
+                "title": isolate(exchange.meeting.title),
+            },
+        ),
         url=exchange.get_absolute_url(),
     )
     return invitation
@@ -840,7 +864,9 @@ def exchange_publish_outcome(*, exchange: Exchange, actor: User, outcome: str) -
     notify(
         users=[u for u in users if u != actor],
         verb="meeting.exchange_outcome",
-        title=_("Outcome published: %(title)s") % {"title": isolate(exchange.meeting.title)},
+        title=Message(
+            gettext_lazy("Outcome published: %(title)s"), {"title": isolate(exchange.meeting.title)}
+        ),
         url=exchange.get_absolute_url(),
     )
     return exchange
