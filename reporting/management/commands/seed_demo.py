@@ -6,6 +6,7 @@ from django.test.utils import override_settings
 from forums import demo as forums_demo
 from forums.models import Proposal
 from forums.problems import demo as problems_demo
+from forums.problems import demo as problems_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
 from reporting import demo as reporting_demo
 from platforms.models import Membership, Platform, PoliceUnit
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = Seeder().run()
             forums_demo.seed(forum=result["forum"], council=result["council"])
+            problems_demo.seed(forum=result["forum"], council=result["council"])
             reports = reporting_demo.seed(forum=result["forum"], council=result["council"])
             result["roles"].update(reports["roles"])
             problems_demo.seed(forum=result["forum"], council=result["council"])
