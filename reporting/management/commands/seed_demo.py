@@ -8,8 +8,8 @@ from forums.models import Proposal
 from forums.problems import demo as problems_demo
 from forums.problems import demo as problems_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
-from reporting import demo as reporting_demo
 from platforms.models import Membership, Platform, PoliceUnit
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
