@@ -6,10 +6,9 @@ from django.test.utils import override_settings
 from forums import demo as forums_demo
 from forums.models import Proposal
 from forums.problems import demo as problems_demo
-from forums.problems import demo as problems_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
-from platforms.models import Membership, Platform, PoliceUnit
 from reporting import demo as reporting_demo
+from platforms.models import Membership, Platform, PoliceUnit
 
 
 class Command(BaseCommand):
@@ -21,7 +20,6 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = Seeder().run()
             forums_demo.seed(forum=result["forum"], council=result["council"])
-            problems_demo.seed(forum=result["forum"], council=result["council"])
             reports = reporting_demo.seed(forum=result["forum"], council=result["council"])
             result["roles"].update(reports["roles"])
             problems_demo.seed(forum=result["forum"], council=result["council"])
