@@ -7,8 +7,8 @@ from forums import demo as forums_demo
 from forums.models import Proposal
 from forums.problems import demo as problems_demo
 from platforms.demo import DEMO_PASSWORD, Seeder
-from reporting import demo as reporting_demo
 from platforms.models import Membership, Platform, PoliceUnit
+from reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
