@@ -75,6 +75,27 @@ class MemberProposalForm(ProposalForm):
         initial="submit",
     )
 
+    def __init__(self, *args, resident: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if resident:
+            platform = kwargs.get("platform")
+            self.fields["resident"] = forms.BooleanField(
+                label=_("I live or work in %(territory)s")
+                % {"territory": platform.territory.name if platform else ""},
+                help_text=_(
+                    "You are not a member of this forum: its secretariat checks the problem"
+                    " before it is published."
+                ),
+            )
+            self.fields["save_as"].choices = [
+                ("submit", _("Send to the secretariat")),
+                ("draft", _("Private draft")),
+            ]
+
+
+class RaiseSearchForm(forms.Form):
+    q = forms.CharField(label=_("Village, aimak, town or forum"), max_length=100, required=False)
+
 
 class RecordProposalForm(ProposalForm):
     on_behalf_of = forms.CharField(

@@ -31,7 +31,7 @@ class Category(models.TextChoices):
 
 class ProposalQuerySet(models.QuerySet):
     def public(self):
-        return self.exclude(state=Proposal.State.DRAFT)
+        return self.exclude(state__in=Proposal.PRIVATE_STATES)
 
     def overdue(self, on=None):
         return self.filter(overdue_condition(on))
@@ -59,6 +59,9 @@ def overdue_condition(on=None, party: str = "") -> Q:
 class Proposal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
+        # raised by a resident who is not a member: the secretariat screens it before it is public
+        SCREENING = "screening", _("awaiting screening by the secretariat")
+        SCREENED_OUT = "screened_out", _("not accepted at screening")
         SUBMITTED = "submitted", _("submitted")
         ON_AGENDA = "on_agenda", _("on the agenda")
         ADOPTED = "adopted", _("adopted")
@@ -69,9 +72,17 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", _("closed: withdrawn")
         DUPLICATE = "duplicate", _("closed: duplicate")
 
-    FINAL_STATES = (State.RESOLVED, State.WITHDRAWN, State.DUPLICATE, State.REJECTED)
+    FINAL_STATES = (
+        State.RESOLVED,
+        State.WITHDRAWN,
+        State.DUPLICATE,
+        State.REJECTED,
+        State.SCREENED_OUT,
+    )
+    # not public: only the author (and, when screened, the secretariat) see them
+    PRIVATE_STATES = (State.DRAFT, State.SCREENING, State.SCREENED_OUT)
     # states in which nothing is awaited from anyone: no deadline, no support
-    INACTIVE_STATES = (*FINAL_STATES, State.DRAFT)
+    INACTIVE_STATES = (*FINAL_STATES, State.DRAFT, State.SCREENING)
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=20000)

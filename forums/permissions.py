@@ -10,15 +10,32 @@ from platforms.selectors import lsg_people
 
 
 def can_view_proposal(user, proposal: Proposal) -> bool:
-    """Submitted proposals are public; a draft only to its author."""
-    if proposal.state != Proposal.State.DRAFT:
+    """Submitted proposals are public; a draft only to its author; one awaiting screening (or
+    screened out) to its author and the secretariat that screens it."""
+    if proposal.state not in Proposal.PRIVATE_STATES:
         return True
-    return user.is_authenticated and proposal.author_id == user.pk
+    if not user.is_authenticated:
+        return False
+    if proposal.author_id == user.pk:
+        return True
+    return proposal.state != Proposal.State.DRAFT and can_manage_proposal(user, proposal)
 
 
 def can_create_proposal(user, platform: Platform) -> bool:
     """Members submit proposals on their platform."""
     return platform_perms.can_participate(user, platform)
+
+
+def can_raise_problem(user, platform: Platform) -> bool:
+    """Any signed-in person with a verified e-mail raises a problem with an active community
+    forum; unless a member, it waits for the secretariat's screening before it is public."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if platform.level != Platform.Level.COMMUNITY or platform.status != Platform.Status.ACTIVE:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
 def can_record_proposal(user, platform: Platform) -> bool:

@@ -225,3 +225,19 @@ def answer_templates(unit: PoliceUnit | None) -> list:
         .select_related("unit")
         .order_by("-unit__path", "title")
     )
+
+
+def community_forums(query: str, limit: int = 30) -> list[Platform]:
+    """Active community forums whose name or territory matches, for "Raise a problem"."""
+    qs = Platform.objects.filter(
+        level=Platform.Level.COMMUNITY, status=Platform.Status.ACTIVE
+    ).select_related("territory", "parent")
+    terms = search_terms(query)
+    for term in terms:
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(territory__name_ru__icontains=term)
+            | Q(territory__name_ky__icontains=term)
+            | Q(territory__name_en__icontains=term)
+        )
+    return list(qs.order_by("name")[:limit]) if terms else []

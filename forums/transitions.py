@@ -22,7 +22,10 @@ class Transition:
 
 
 PROPOSAL = {
+    # a member's draft becomes public; a resident's goes to screening first
     "submit": Transition((S.DRAFT,), S.SUBMITTED, "author"),
+    "screen_in": Transition((S.SCREENING,), S.SUBMITTED, "secretariat"),
+    "screen_out": Transition((S.SCREENING,), S.SCREENED_OUT, "secretariat"),
     "agenda": Transition((S.SUBMITTED, S.REGISTERED, S.ON_AGENDA), S.ON_AGENDA, "secretariat"),
     "vote": Transition((S.SUBMITTED, S.REGISTERED, S.ON_AGENDA), S.ON_AGENDA, "secretariat"),
     # adopted or rejected by the decision's outcome; no quorum leaves it on the agenda
@@ -31,7 +34,7 @@ PROPOSAL = {
     "register": Transition((S.ESCALATED,), S.REGISTERED, "upper_secretariat"),
     "return": Transition((S.ESCALATED,), S.ADOPTED, "upper_secretariat"),
     "resolve": Transition(OPEN, S.RESOLVED, "secretariat"),
-    "withdraw": Transition((S.DRAFT, *OPEN), S.WITHDRAWN, "author_or_secretariat"),
+    "withdraw": Transition((S.DRAFT, S.SCREENING, *OPEN), S.WITHDRAWN, "author_or_secretariat"),
     "merge": Transition(OPEN, S.DUPLICATE, "secretariat"),
 }
 

@@ -6,6 +6,7 @@ app_name = "forums"
 
 urlpatterns = [
     path("proposals/", views.tracker, name="tracker"),
+    path("proposals/raise/", views.raise_problem, name="raise"),
     path("proposals/export.csv", views.export_csv, name="export"),
     path("proposals/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),

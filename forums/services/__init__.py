@@ -36,6 +36,7 @@ from forums.services.proposals import (  # noqa: F401
     proposal_record,
     proposal_register,
     proposal_return,
+    proposal_screen,
     proposal_submit,
     proposal_support,
     proposal_update_draft,

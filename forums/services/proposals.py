@@ -122,9 +122,18 @@ def proposal_create(
     protect_author: bool = False,
     submit: bool = False,
 ) -> Proposal:
-    """A member writes a proposal: a private draft, or submitted at once."""
-    if not permissions.can_create_proposal(author, platform):
-        raise PermissionDenied(_("Only members of this platform submit proposals."))
+    """A member writes a proposal: a private draft, or submitted at once.
+
+    A resident who is not a member may raise one with a community forum too: it waits for the
+    secretariat's screening (proposal_screen) before it is public.
+    """
+    if not (
+        permissions.can_create_proposal(author, platform)
+        or permissions.can_raise_problem(author, platform)
+    ):
+        raise PermissionDenied(
+            _("Only members, or residents with a verified e-mail, raise problems here.")
+        )
     fields = _clean_fields(title=title, body=body, category=category, place=place)
     _check_group(platform, group)
     _check_addressees(platform, police_unit, lsg_territory)
@@ -174,11 +183,31 @@ def proposal_update_draft(*, proposal: Proposal, actor: User, **fields) -> Propo
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, actor: User) -> Proposal:
-    """The author submits a draft: it becomes public and its deadline starts."""
+    """The author submits a draft: it becomes public and its deadline starts (a resident's
+    goes to the secretariat's screening first)."""
     proposal = _locked(proposal)
     if proposal.author_id != actor.pk:
         raise PermissionDenied(_("Only the author submits a draft."))
     _require_state(proposal, "submit")
+    if not permissions.can_create_proposal(actor, proposal.platform):
+        old = _set_state(proposal, S.SCREENING)
+        event_add(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.SUBMITTED,
+            actor=actor,
+            role="resident",
+            old=old,
+        )
+        notify(
+            users=list(secretariat_users(proposal.platform)),
+            verb="proposal.screening",
+            title=Message(
+                gettext_lazy("To screen on %(platform)s: %(title)s"),
+                {"platform": isolate(proposal.platform.name), "title": isolate(proposal.title)},
+            ),
+            url=proposal.get_absolute_url(),
+        )
+        return proposal
     _submitted(proposal)
     old = _set_state(proposal, S.SUBMITTED, fields=["submitted_at", "response_due"])
     event_add(
@@ -662,3 +691,52 @@ def comment_hide(*, comment: Comment, actor: User, reason: str) -> Comment:
     )
     comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
     return comment
+
+
+@transaction.atomic
+def proposal_screen(*, proposal: Proposal, actor: User, accept: bool, reason: str = "") -> Proposal:
+    """The secretariat screens a resident's proposal: accepted, it becomes public and its
+    deadline starts; screened out, it stays private and the author is told why."""
+    proposal = _locked(proposal)
+    if not permissions.can_manage_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the secretariat screens proposals."))
+    _require_state(proposal, "screen_in" if accept else "screen_out")
+    reason = (reason or "").strip()
+    if accept:
+        _submitted(proposal)
+        old = _set_state(proposal, S.SUBMITTED, fields=["submitted_at", "response_due"])
+        event_add(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.SUBMITTED,
+            actor=actor,
+            role="secretariat",
+            old=old,
+            note=reason,
+        )
+        _notify_submitted(proposal)
+    else:
+        if not reason:
+            raise ValidationError({"reason": _("Tell the author why it is not accepted.")})
+        old = _set_state(proposal, S.SCREENED_OUT)
+        event_add(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.CLOSED,
+            actor=actor,
+            role="secretariat",
+            old=old,
+            note=reason,
+        )
+    if proposal.author_id:
+        notify(
+            users=[proposal.author],
+            verb="proposal.screened",
+            title=Message(
+                gettext_lazy("Your proposal was accepted by %(platform)s: %(title)s")
+                if accept
+                else gettext_lazy("Your proposal was not accepted by %(platform)s: %(title)s"),
+                {"platform": isolate(proposal.platform.name), "title": isolate(proposal.title)},
+            ),
+            body=reason,
+            url=proposal.get_absolute_url(),
+        )
+    return proposal

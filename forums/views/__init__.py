@@ -18,6 +18,7 @@ from forums.views.proposals import (  # noqa: F401
     proposal_edit,
     proposal_new,
     proposal_record,
+    raise_problem,
     respond,
     response_publish,
     tracker,

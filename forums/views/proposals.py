@@ -24,6 +24,7 @@ from forums.forms import (
     MemberProposalForm,
     MergeForm,
     ProposalAgendaForm,
+    RaiseSearchForm,
     ReasonForm,
     RecordProposalForm,
     ResponseForm,
@@ -120,15 +121,25 @@ def _create_with_attachment(form, user, create):
 
 
 def _proposal_data(form) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k not in ("attachment", "save_as")}
+    skip = ("attachment", "save_as", "resident")
+    return {k: v for k, v in form.cleaned_data.items() if k not in skip}
 
 
 @login_required
 def proposal_new(request, slug: str):
+    """Members submit; any resident with a verified e-mail raises a problem for screening."""
     platform = access_platform(request, slug)
-    if not permissions.can_create_proposal(request.user, platform):
-        raise PermissionDenied(_("Only members of this platform submit proposals."))
-    form = MemberProposalForm(request.POST or None, request.FILES or None, platform=platform)
+    member = permissions.can_create_proposal(request.user, platform)
+    if not member and not permissions.can_raise_problem(request.user, platform):
+        raise PermissionDenied(
+            _(
+                "Only members of this platform, or residents with a verified e-mail raising a"
+                " problem with a community forum, submit proposals here."
+            )
+        )
+    form = MemberProposalForm(
+        request.POST or None, request.FILES or None, platform=platform, resident=not member
+    )
     if request.method == "POST" and form.is_valid():
         submit = form.cleaned_data["save_as"] == "submit"
         proposal = _create_with_attachment(
@@ -139,11 +150,28 @@ def proposal_new(request, slug: str):
             ),
         )
         if proposal:
-            messages.success(request, _("Proposal submitted.") if submit else _("Draft saved."))
+            if not submit:
+                messages.success(request, _("Draft saved."))
+            elif proposal.state == Proposal.State.SCREENING:
+                messages.success(
+                    request,
+                    _("Sent. The secretariat checks it first; you will be told when it is public."),
+                )
+            else:
+                messages.success(request, _("Proposal submitted."))
             return redirect(proposal.get_absolute_url())
     return render(
-        request, "forums/proposal_form.html", {"platform": platform, "form": form, "record": False}
+        request,
+        "forums/proposal_form.html",
+        {"platform": platform, "form": form, "record": False, "resident": not member},
     )
+
+
+def raise_problem(request):
+    """Find your community forum, then raise the problem there (a GET search, no JavaScript)."""
+    form = RaiseSearchForm(request.GET or None)
+    forums = selectors.community_forums(form.cleaned_data.get("q", "") if form.is_valid() else "")
+    return render(request, "forums/raise.html", {"form": form, "forums": forums})
 
 
 @login_required
@@ -302,6 +330,13 @@ def _proposal_action(request, proposal: Proposal):
                 actor=user,
                 resolution=resolution,
                 note=_posted(CloseForm, post)["reason"],
+            )
+        elif action in ("screen_in", "screen_out"):
+            services.proposal_screen(
+                proposal=proposal,
+                actor=user,
+                accept=action == "screen_in",
+                reason=_posted(CloseForm, post)["reason"],
             )
         elif action == "merge":
             into = get_object_or_404(Proposal, pk=_posted(MergeForm, post)["into"])

@@ -33,12 +33,28 @@ def test_member_drafts_privately_then_submits(forum, alice, cyril):
     assert p.state == S.SUBMITTED and permissions.can_view_proposal(cyril, p)
 
 
-def test_non_member_cannot_propose(forum, cyril, leo):
+def test_non_member_cannot_propose_directly(forum, cyril, leo, council):
+    from tests.factories import UserFactory
+
+    # a verified non-member's proposal waits for the secretariat's screening
     for user in (cyril, leo):
-        with pytest.raises(PermissionDenied):
-            services.proposal_create(
-                platform=forum, author=user, title="T", body="B", category="youth"
-            )
+        p = services.proposal_create(
+            platform=forum, author=user, title="T", body="B", category="youth", submit=True
+        )
+        assert p.state == S.SCREENING
+    # an unverified account, or a council (not a community forum), is refused
+    with pytest.raises(PermissionDenied):
+        services.proposal_create(
+            platform=forum,
+            author=UserFactory(verified=False),
+            title="T",
+            body="B",
+            category="youth",
+        )
+    with pytest.raises(PermissionDenied):
+        services.proposal_create(
+            platform=council, author=cyril, title="T", body="B", category="youth"
+        )
 
 
 def test_bad_input_is_refused_with_field_messages(forum, alice):

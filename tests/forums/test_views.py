@@ -122,9 +122,13 @@ def test_new_proposal_form_keeps_input_and_refuses_bad_file(client, forum, alice
     assert response.status_code == 302 and Proposal.objects.get().state == "submitted"
 
 
-def test_new_proposal_refused_for_non_members(client, forum, cyril):
-    client.force_login(cyril)
+def test_new_proposal_refused_for_unverified_non_members(client, forum, cyril):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(verified=False))
     assert client.get(reverse("forums:proposal_new", args=[forum.slug])).status_code == 403
+    client.force_login(cyril)  # verified: raises a problem for screening
+    assert client.get(reverse("forums:proposal_new", args=[forum.slug])).status_code == 200
 
 
 def test_respond_page_only_for_the_unit(client, proposal, leo, lena):
@@ -150,9 +154,9 @@ def test_actions_refused_with_a_message_and_nothing_changed(client, proposal, al
 def test_liaison_dashboard(client, forum, alice, leo, local_unit, size, django_assert_num_queries):
     _many(forum, alice, local_unit, size)
     client.force_login(leo)
-    with django_assert_num_queries(8):
-        # session, user, is-liaison check, units with a grant, the queue, the counts,
-        # and the header's liaison link and unread count
+    with django_assert_num_queries(6):
+        # session, user, the user's liaison posts (once: the access check, the units and the
+        # header's link all read them), the queue, the counts, the header's unread count
         response = client.get(reverse("forums:liaison"))
     assert response.status_code == 200
     assert response.context["counts"]["total"] == size
