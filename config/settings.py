@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "platforms.access.AccessMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,7 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "home"
+# liaison officers land on their dashboard, everyone else on their own page
+LOGIN_REDIRECT_URL = "forums:after_login"
 LOGIN_URL = "account_login"
 
 # allauth: e-mail login, mandatory verification, no account enumeration, rate limits.
@@ -161,6 +163,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # below), whoever typed them; a code e-mailed to the owner still lets the owner in.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-up also asks for the name shown on public pages.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

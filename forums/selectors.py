@@ -241,3 +241,47 @@ def community_forums(query: str, limit: int = 30) -> list[Platform]:
             | Q(territory__name_en__icontains=term)
         )
     return list(qs.order_by("name")[:limit]) if terms else []
+
+
+def personal_page(user) -> dict:
+    """What a person follows: their platforms, their proposals, votes waiting for them and the
+    answers they received. Four queries whatever the numbers."""
+    from platforms.models import Decision, Membership, Vote
+
+    memberships = list(
+        Membership.objects.current()
+        .filter(user=user)
+        .select_related("platform")
+        .order_by("platform__level", "platform__name")
+    )
+    proposals = list(
+        Proposal.objects.filter(author=user)
+        .select_related("platform", "police_unit")
+        .annotate(
+            answer_status=Subquery(
+                PoliceResponse.objects.filter(proposal=OuterRef("pk"), published_at__isnull=False)
+                .order_by("-published_at", "-pk")
+                .values("status")[:1]
+            )
+        )
+        .order_by("-created_at", "-pk")[:30]
+    )
+    votes_due = list(
+        Decision.objects.filter(
+            status=Decision.Status.OPEN, platform_id__in=[m.platform_id for m in memberships]
+        )
+        .exclude(pk__in=Vote.objects.filter(user=user).values("decision_id"))
+        .select_related("platform")
+        .order_by("closes_at", "pk")[:20]
+    )
+    answers = list(
+        PoliceResponse.objects.filter(proposal__author=user, published_at__isnull=False)
+        .select_related("proposal", "unit")
+        .order_by("-published_at", "-pk")[:10]
+    )
+    return {
+        "memberships": memberships,
+        "proposals": proposals,
+        "votes_due": votes_due,
+        "answers": answers,
+    }

@@ -9,11 +9,13 @@ from forums.views.meetings import (  # noqa: F401
 )
 from forums.views.proposals import (  # noqa: F401
     access_proposal,
+    after_login,
     answer_templates,
     attachment,
     export_csv,
     export_xlsx,
     liaison_dashboard,
+    my_page,
     proposal_detail,
     proposal_edit,
     proposal_new,

@@ -535,3 +535,24 @@ def attachment(request, pk: int):
     response["Content-Disposition"] = f'inline; filename="{uploads.download_name(item)}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def my_page(request):
+    """The signed-in person's own page: platforms, proposals, votes due, answers received."""
+    return render(
+        request,
+        "forums/my.html",
+        {
+            **selectors.personal_page(request.user),
+            "answer_statuses": dict(PoliceResponse.Status.choices),
+        },
+    )
+
+
+@login_required
+def after_login(request):
+    """Where sign-in lands: liaison officers on their dashboard, everyone else on their page."""
+    if platform_perms.is_liaison_officer(request.user):
+        return redirect("forums:liaison")
+    return redirect("forums:my")
