@@ -29,6 +29,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("forums.urls")),
     path("platforms/", include("platforms.urls")),
+    path("assessments/", include("assessments.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

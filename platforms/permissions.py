@@ -3,26 +3,23 @@
 Views, templates and services all ask these functions; nothing else decides.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from platforms.access import Access
 from platforms.models import (
     Decision,
-    LiaisonOfficer,
     Matter,
     Membership,
     Party,
     Platform,
     PlatformContact,
-    PlatformUserObjectPermission,
     PoliceUnit,
-    PoliceUnitUserObjectPermission,
     Role,
 )
 from platforms.roles import (
     ADMINISTER,
     MODERATE,
     PARTICIPATE,
-    RESPOND,
     ROLE_PERMISSIONS,
     SECRETARIAT,
 )
@@ -32,33 +29,21 @@ def _is_sysadmin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
 
-def _roles_granting(codename: str) -> list[str]:
-    return [role for role, codenames in ROLE_PERMISSIONS.items() if codename in codenames]
+def _roles_granting(codename: str) -> frozenset[str]:
+    return frozenset(role for role, codenames in ROLE_PERMISSIONS.items() if codename in codenames)
 
 
-def _has_platform_perm(user, codename: str, platform: Platform) -> bool:
-    """The stored grant, honoured only while a current membership still entitles to it.
+def _has_platform_perm(user, codename: str, platform: Platform | int) -> bool:
+    """A current membership whose role carries the permission (system administrators: all).
 
-    The grant is a cache that the daily term check revokes; until it runs, an expired term
-    (or an ended membership synced late) must not keep its rights. One query either way: the
-    membership condition is an EXISTS inside the grant lookup.
+    Read from the request's access snapshot: no query once it is loaded, however many checks.
     """
-    if not user.is_authenticated or not user.is_active:
+    access = Access.of(user)
+    if not access.signed_in:
         return False
-    if _is_sysadmin(user):
+    if access.is_sysadmin:
         return True
-    entitling = Membership.objects.current().filter(
-        user=OuterRef("user"),
-        platform=OuterRef("content_object"),
-        role__in=_roles_granting(codename),
-    )
-    return (
-        PlatformUserObjectPermission.objects.filter(
-            user=user, content_object=platform, permission__codename=codename
-        )
-        .filter(Exists(entitling))
-        .exists()
-    )
+    return bool(access.roles_on(platform) & _roles_granting(codename))
 
 
 def can_view_platform(user, platform: Platform) -> bool:
@@ -70,20 +55,35 @@ def can_view_platform(user, platform: Platform) -> bool:
     return (
         platform.created_by_id == user.pk
         or user.is_staff
-        or platform.contacts.filter(user=user).exists()
-        or (platform.status == Platform.Status.SUBMITTED and acknowledging_party(user, platform))
         or _has_platform_perm(user, ADMINISTER, platform)
+        or platform.contacts.filter(user=user).exists()
+        or (
+            platform.status == Platform.Status.SUBMITTED
+            and bool(acknowledging_party(user, platform))
+        )
     )
 
 
 def platforms_visible_to(user) -> QuerySet[Platform]:
+    """The platforms can_view_platform lets the user see, as one queryset."""
     qs = Platform.objects.all()
-    if user.is_authenticated and user.is_staff:
-        return qs
     public = Q(status__in=Platform.PUBLIC_STATUSES)
-    if user.is_authenticated:
-        return qs.filter(public | Q(created_by=user))
-    return qs.filter(public)
+    if not user.is_authenticated:
+        return qs.filter(public)
+    if user.is_staff or _is_sysadmin(user):
+        return qs
+    access = Access.of(user)
+    administered = [h.platform_id for h in access.current() if h.role == Role.ADMIN]
+    answering: list[int] = []
+    if access.has_lsg_membership() or access.posts:
+        # only officials answer registrations: few submitted forums, checked one by one
+        submitted = qs.filter(
+            status=Platform.Status.SUBMITTED, level=Platform.Level.COMMUNITY
+        ).select_related("territory")
+        answering = [p.pk for p in submitted if acknowledging_party(user, p)]
+    mine = Q(created_by=user) | Q(pk__in=administered + answering)
+    contact_of = Q(pk__in=PlatformContact.objects.filter(user=user).values("platform_id"))
+    return qs.filter(public | mine | contact_of)
 
 
 def can_participate(user, platform: Platform) -> bool:
@@ -91,15 +91,9 @@ def can_participate(user, platform: Platform) -> bool:
     return platform.is_public and _has_platform_perm(user, PARTICIPATE, platform)
 
 
-def can_act_as_secretariat(user, platform: Platform) -> bool:
+def can_act_as_secretariat(user, platform: Platform | int) -> bool:
     """Secretariat powers hold only within the term of a current secretariat membership."""
-    if _is_sysadmin(user):
-        return True
-    return _has_platform_perm(user, SECRETARIAT, platform) and (
-        Membership.objects.current()
-        .filter(user=user, platform=platform, role="secretariat")
-        .exists()
-    )
+    return _has_platform_perm(user, SECRETARIAT, platform)
 
 
 def can_moderate(user, platform: Platform) -> bool:
@@ -124,48 +118,35 @@ def can_request_membership(user, platform: Platform) -> bool:
     """A signed-in user may ask to join an active platform they are not already in."""
     if not user.is_authenticated or platform.status != Platform.Status.ACTIVE:
         return False
-    return not Membership.objects.filter(
-        user=user,
-        platform=platform,
-        status__in=[Membership.Status.REQUESTED, Membership.Status.ACTIVE],
-    ).exists()
+    return not Access.of(user).has_open_membership(platform)
 
 
 def can_respond_for_unit(user, unit: PoliceUnit) -> bool:
     """A liaison officer answers for their unit and, for higher units, for the units below."""
-    if not user.is_authenticated or not user.is_active:
+    access = Access.of(user)
+    if not access.signed_in:
         return False
-    if _is_sysadmin(user):
-        return True
-    return PoliceUnitUserObjectPermission.objects.filter(
-        user=user,
-        permission__codename=RESPOND,
-        content_object_id__in=[*unit.ancestor_ids(), unit.pk],
-    ).exists()
+    return access.is_sysadmin or access.answers_for(unit)
 
 
 def units_user_responds_for(user) -> QuerySet[PoliceUnit]:
     """Every unit the user may answer for: their units and the subtrees below them."""
-    if not user.is_authenticated:
+    access = Access.of(user)
+    if not access.signed_in:
         return PoliceUnit.objects.none()
-    if _is_sysadmin(user):
+    if access.is_sysadmin:
         return PoliceUnit.objects.all()
-    paths = list(
-        PoliceUnit.objects.filter(
-            policeunituserobjectpermission__user=user,
-            policeunituserobjectpermission__permission__codename=RESPOND,
-        ).values_list("path", flat=True)
-    )
-    if not paths:
+    if not access.posts:
         return PoliceUnit.objects.none()
     cond = Q()
-    for path in paths:
-        cond |= Q(path__startswith=path)
+    for post in access.posts:
+        cond |= Q(path__startswith=post.unit_path)
     return PoliceUnit.objects.filter(cond)
 
 
 def is_liaison_officer(user) -> bool:
-    return user.is_authenticated and LiaisonOfficer.objects.filter(user=user, active=True).exists()
+    """Holds an active liaison post (the header's dashboard link)."""
+    return bool(Access.of(user).posts)
 
 
 def can_edit_registration(user, platform: Platform) -> bool:
@@ -194,9 +175,13 @@ def acknowledging_party(user, platform: Platform) -> str | None:
 
     if not user.is_authenticated or platform.level != Platform.Level.COMMUNITY:
         return None
-    if selectors.forum_lsg_contacts(platform).filter(pk=user.pk).exists():
+    access = Access.of(user)
+    # the snapshot says whether the user is an official at all; only then is the territory asked
+    if access.has_lsg_membership() and (
+        selectors.forum_lsg_contacts(platform).filter(pk=user.pk).exists()
+    ):
         return Party.LSG
-    if selectors.forum_police_contacts(platform).filter(pk=user.pk).exists():
+    if access.posts and selectors.forum_police_contacts(platform).filter(pk=user.pk).exists():
         return Party.POLICE
     return None
 
@@ -246,7 +231,7 @@ def can_end_membership(user, membership: Membership) -> bool:
     if membership.user_id == user.pk or can_manage_memberships(user, membership.platform):
         return True
     return membership.delegated_from_id is not None and can_act_as_secretariat(
-        user, membership.delegated_from
+        user, membership.delegated_from_id
     )
 
 

@@ -26,7 +26,7 @@ from platforms.models import (
     Territory,
     ThematicGroup,
 )
-from platforms.roles import liaison_roles_sync, platform_roles_sync
+from platforms.roles import roles_rebuild, roles_sync
 from platforms.slugs import unique_slug
 
 TERM_REMINDER_DAYS = 30
@@ -130,7 +130,7 @@ def membership_grant(
         new=Membership.Status.ACTIVE,
         membership=membership,
     )
-    platform_roles_sync(user=user, platform=platform)
+    roles_sync(user=user, platform=platform)
     return membership
 
 
@@ -157,7 +157,7 @@ def membership_end(
         reason=reason,
         membership=membership,
     )
-    platform_roles_sync(user=membership.user, platform=membership.platform)
+    roles_sync(user=membership.user, platform=membership.platform)
     return membership
 
 
@@ -171,7 +171,7 @@ def liaison_assign(
     post, _created = LiaisonOfficer.objects.get_or_create(
         user=user, unit=unit, active=True, defaults={"position": position}
     )
-    liaison_roles_sync(user=user, unit=unit)
+    roles_sync(user=user, unit=unit)
     return post
 
 
@@ -182,7 +182,7 @@ def liaison_end(*, post: LiaisonOfficer, actor=None) -> LiaisonOfficer:
         raise PermissionDenied(_("Only a system administrator ends liaison posts."))
     post.active = False
     post.save(update_fields=["active"])
-    liaison_roles_sync(user=post.user, unit=post.unit)
+    roles_sync(user=post.user, unit=post.unit)
     return post
 
 
@@ -300,7 +300,7 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
         new=membership.status,
         membership=membership,
     )
-    platform_roles_sync(user=membership.user, platform=membership.platform)
+    roles_sync(user=membership.user, platform=membership.platform)
     notify(
         users=[membership.user],
         verb="membership.approved",
@@ -466,6 +466,8 @@ def terms_check(*, today: date | None = None) -> dict:
     for m in expired:
         membership_end(membership=m, actor=None, reason="term ended", check=False)
         ended += 1
+    # terms that start today (and anything else the calendar moved) reach the grant cache
+    roles_rebuild()
     return {"reminded": reminded, "ended": ended}
 
 

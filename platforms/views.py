@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.web import run_service
 from platforms import decisions, permissions, registration, selectors, services
+from platforms.access import Access
 from platforms.forms import (
     AnswerForm,
     CoordinatorForm,
@@ -77,20 +78,17 @@ def directory(request):
 
 
 def _detail_actions(user, platform: Platform) -> dict:
-    """What the visitor may do here; anonymous visitors cost no queries."""
+    """What the visitor may do here, from the request's access snapshot."""
     if not user.is_authenticated:
         return {"can_join": platform.status == Platform.Status.ACTIVE}
-    mine = list(
-        Membership.objects.filter(
-            platform=platform,
-            user=user,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.REQUESTED],
-        )
-    )
+    access = Access.of(user)
     return {
-        "my_memberships": mine,
+        "has_requested": access.requested(platform),
         "can_join": permissions.can_request_membership(user, platform),
-        "can_leave": any(m.status == Membership.Status.ACTIVE for m in mine),
+        "can_leave": any(
+            h.platform_id == platform.pk and h.status == Membership.Status.ACTIVE
+            for h in access.held
+        ),
         "can_decide_requests": permissions.can_decide_membership(user, platform),
         "can_name_delegate": permissions.can_name_delegate(user, platform),
         "can_manage_groups": permissions.can_manage_groups(user, platform),

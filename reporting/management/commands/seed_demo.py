@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from assessments import demo as assessments_demo
 from forums import demo as forums_demo
 from forums.models import Proposal
 from forums.problems import demo as problems_demo
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = Seeder().run()
             forums_demo.seed(forum=result["forum"], council=result["council"])
+            result["roles"].update(
+                assessments_demo.seed(forum=result["forum"], council=result["council"])
+            )
             reports = reporting_demo.seed(forum=result["forum"], council=result["council"])
             result["roles"].update(reports["roles"])
             problems_demo.seed(forum=result["forum"], council=result["council"])
