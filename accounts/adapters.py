@@ -13,6 +13,9 @@ from accounts.services import outbox_email_queue
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
+        name = getattr(form, "cleaned_data", {}).get("display_name")
+        if name:
+            user.display_name = name
         if not user.username:
             user.username = user.email.lower()
         lang = getattr(request, "LANGUAGE_CODE", "")

@@ -21,6 +21,10 @@ class PortalUserManager(UserManager):
 
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
+    # AbstractUser's, declared again so their labels come from this project's catalogue:
+    # Django's Kyrgyz one has "last name" as the father's name.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
     display_name = models.CharField(
         _("public name"),
         max_length=120,

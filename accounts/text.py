@@ -16,6 +16,12 @@ RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 FSI, PDI = "\u2068", "\u2069"
 
 
+def one_line_name(text: str) -> str:
+    """A name as typed, on one line: no control or direction characters, single spaces."""
+    text = BIDI_CONTROLS.sub("", str(text or ""))
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text).split())
+
+
 def needs_isolation(text: str) -> bool:
     return bool(text) and bool(BIDI_CONTROLS.search(text) or RTL_LETTERS.search(text))
 

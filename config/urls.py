@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import include, path
 
-from accounts.views import set_language
+from accounts.views import favicon, set_language
 from platforms.views import home
 
 admin.autodiscover()
@@ -21,6 +21,7 @@ def healthz(request):
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Sign-up writes the user, the address and the confirmation e-mail (an outbox row): all or
     # nothing, so a failure never leaves a half-created account. Same path and name as allauth's.

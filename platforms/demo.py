@@ -28,6 +28,21 @@ from platforms.services import (
 
 DEMO_PASSWORD = "open-platforms-demo"
 DEMO_DOMAIN = "demo.openplatforms.kg"
+# What each printed demo account is for; seed_demo prints them in this order, then any others.
+ROLE_DESCRIPTIONS = {
+    "citizen": "registered resident, no role: registers a forum, asks to join",
+    "member": "member of the home forum: proposals, votes",
+    "secretariat": "secretariat of the home forum: agenda, meetings, escalation",
+    "council-secretariat": "secretariat of the district council: registers escalated proposals",
+    "national-secretariat": "secretariat of the national council",
+    "platform-admin": "admin of the district council: memberships and roles",
+    "liaison": "police liaison officer of the district department: answers",
+    "unit-head": "head of the district police department: assigns to officers",
+    "inspector": "neighbourhood inspector of the home forum's territory (police)",
+    "district-lsg": "local self-government of the district: acknowledges registrations",
+    "aimak-lsg": "local self-government of the home forum's ayil aimak",
+    "sysadmin": "system administrator (/admin/)",
+}
 
 COUNCIL_GROUPS = ["Youth and school safety", "Domestic conflict and violence"]
 NATIONAL_GROUPS = [
@@ -127,6 +142,7 @@ class Seeder:
 
     @transaction.atomic
     def run(self) -> dict:
+        """The demo structure; returns the known account of every role (ROLE_DESCRIPTIONS)."""
         aimaks = DATA_DIR / "ayil_aimaks.csv"
         if aimaks.exists():
             territories_load(path=aimaks)
@@ -283,5 +299,16 @@ class Seeder:
         self.member(home_council, roles["platform-admin"], Party.LSG, role=Role.ADMIN)
         liaison_assign(user=roles["liaison"], unit=dept)
         self.member(home_council, roles["liaison"], Party.POLICE)
+        # The accounts the journeys need beyond those: the upper secretariats (escalation and
+        # registration), the district police head (assigning), and the local self-government
+        # and police who answer a forum registered in the home forum's territory.
+        council_code = home_council.territory.code.lower()
+        forum_code = home_forum.territory.code.lower()
+        roles["council-secretariat"] = self.user(f"ngo-{council_code}")
+        roles["national-secretariat"] = self.user("national-ngo")
+        roles["unit-head"] = self.user(f"police-head-{council_code}")
+        roles["district-lsg"] = self.user(f"lsg-{council_code}")
+        roles["aimak-lsg"] = self.user(f"aimak-{forum_code}")
+        roles["inspector"] = self.user(f"inspector-{forum_code}")
         roles["sysadmin"] = sysadmin
         return {"roles": roles, "forum": home_forum, "council": home_council, "forums": forums}

@@ -28,6 +28,7 @@ def test_signup_sends_verification_and_blocks_login_until_verified(
         response = client.post(
             reverse("account_signup"),
             {
+                "display_name": "Aigerim",
                 "email": "new@example.org",
                 "password1": "a-Long-pass-2026",
                 "password2": "a-Long-pass-2026",
@@ -45,6 +46,7 @@ def test_signup_with_existing_email_does_not_reveal_the_account(client):
     response = client.post(
         reverse("account_signup"),
         {
+            "display_name": "Aigerim",
             "email": "taken@example.org",
             "password1": "a-Long-pass-2026",
             "password2": "a-Long-pass-2026",

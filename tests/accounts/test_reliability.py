@@ -91,7 +91,12 @@ def test_wrong_password_is_still_refused_with_redis_down(client, redis_down):
 def test_signup_works_with_redis_down(client, redis_down):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "display_name": "Aigerim",
+            "email": "new@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email="new@example.org").exists()
@@ -166,7 +171,12 @@ def smtp_down(settings):
 def test_signup_with_smtp_down_creates_the_account_and_queues_the_mail(client, smtp_down):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "display_name": "Aigerim",
+            "email": "new@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -202,7 +212,12 @@ def test_signup_is_all_or_nothing(client, monkeypatch):
     monkeypatch.setattr("accounts.adapters.outbox_email_queue", broken_queue)
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "display_name": "Aigerim",
+            "email": "new@example.org",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 500
     assert not User.objects.filter(email="new@example.org").exists()

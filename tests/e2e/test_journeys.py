@@ -123,6 +123,7 @@ def test_citizen_registers_a_forum_and_lsg_and_police_acknowledge_it(
     # a new citizen signs up and verifies the address
     page.goto(live_server.url + "/accounts/signup/")
     axe(page, axe_check)
+    page.fill("input[name=display_name]", "Aigul Asanova")
     page.fill("input[name=email]", citizen_email)
     page.fill("input[name=password1]", "Kok-Jar-2025-safe")
     page.fill("input[name=password2]", "Kok-Jar-2025-safe")

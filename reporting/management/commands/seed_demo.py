@@ -7,7 +7,7 @@ from assessments import demo as assessments_demo
 from forums import demo as forums_demo
 from forums.models import Proposal
 from forums.problems import demo as problems_demo
-from platforms.demo import DEMO_PASSWORD, Seeder
+from platforms.demo import DEMO_PASSWORD, ROLE_DESCRIPTIONS, Seeder
 from platforms.models import Membership, Platform, PoliceUnit
 from reporting import demo as reporting_demo
 
@@ -39,6 +39,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/accounts/login/ with password '{DEMO_PASSWORD}':"
         )
-        for role, user in result["roles"].items():
-            self.stdout.write(f"  {role:15} {user.email}")
+        roles = result["roles"]
+        rank = {r: i for i, r in enumerate(ROLE_DESCRIPTIONS)}
+        for role in sorted(roles, key=lambda r: rank.get(r, len(rank))):
+            line = f"  {role:21} {roles[role].email:42} {ROLE_DESCRIPTIONS.get(role, '')}"
+            self.stdout.write(line.rstrip())
         self.stdout.write(f"  (forum: {result['forum'].name}; council: {result['council'].name})")
+        self.stdout.write(
+            "E-mail is not sent in development: verification links and notifications are printed "
+            "by the console backend in the terminal running `make run`, and kept in the admin "
+            "(/admin/accounts/outboxmessage/)."
+        )
