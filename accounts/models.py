@@ -80,23 +80,28 @@ class Notification(models.Model):
         DIGESTED = "digested", _("included in a digest")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    verb = models.CharField(max_length=64)
+    verb = models.CharField(_("event"), max_length=64)
     # Blank for verbs outside the known categories: those are always e-mailed at once.
     category = models.CharField(
-        max_length=16, choices=NotificationCategory.choices, blank=True, default=""
+        _("category"), max_length=16, choices=NotificationCategory.choices, blank=True, default=""
     )
-    title = models.CharField(max_length=255)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
     email_state = models.CharField(
-        max_length=16, choices=EmailState.choices, default=EmailState.NONE
+        _("e-mail"), max_length=16, choices=EmailState.choices, default=EmailState.NONE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_unread"),
@@ -124,20 +129,24 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
-    kind = models.CharField(max_length=32, default="email")
-    to = models.EmailField()
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
+    kind = models.CharField(_("kind"), max_length=32, default="email")
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
     # The HTML alternative of the plain-text body, when the e-mail has one (allauth's do).
     html_body = models.TextField(_("HTML body"), blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
         ordering = ["created_at"]
         # The relay takes the pending rows whose next attempt has come, the earliest first.
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
@@ -156,6 +165,7 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notification_preferences",
+        verbose_name=_("user"),
     )
     category = models.CharField(_("category"), max_length=16, choices=NotificationCategory.choices)
     frequency = models.CharField(
