@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "guardian",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "accounts",
     "platforms",
@@ -163,8 +167,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 # below), whoever typed them; a code e-mailed to the owner still lets the owner in.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-# Sign-up also asks for the name shown on public pages.
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 # Sign-up also asks for the name shown on public pages.
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_RATE_LIMITS = {
@@ -292,3 +294,26 @@ LOGGING = {
 
 # Domain settings
 FORUM_ACK_SILENCE_DAYS = envint("FORUM_ACK_SILENCE_DAYS", 14)
+
+# Open data API: read-only, public, paged by cursor (no COUNT over national tables), JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": envlist("API_RATE", "120/min")[0]},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Open Platforms open data API",
+    "DESCRIPTION": "Public security forums of Kyrgyzstan: structure, proposals, answers, meetings.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

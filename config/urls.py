@@ -33,4 +33,5 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api")),
 ]

@@ -1,0 +1,22 @@
+"""The open data API: every app's read-only endpoints under /api/v1/, with an OpenAPI schema
+and offline documentation (drf-spectacular with its sidecar: no CDN)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from forums.api import MeetingViewSet, ProposalViewSet
+from platforms.api import PlatformViewSet, PoliceUnitViewSet, TerritoryViewSet
+
+router = DefaultRouter()
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("platforms", PlatformViewSet, basename="platform")
+router.register("police-units", PoliceUnitViewSet, basename="police-unit")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("meetings", MeetingViewSet, basename="meeting")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,104 @@
+"""Open data: the structure (territories, platforms, police units), read-only, public only."""
+
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+
+from platforms.models import Platform, PoliceUnit, Territory
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Territory
+        fields = ["code", "parent", "kind", "name_en", "name_ru", "name_ky", "name_uz"]
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Platform
+        fields = [
+            "slug",
+            "name",
+            "level",
+            "kind",
+            "status",
+            "parent",
+            "territory",
+            "aims",
+            "membership_criteria",
+            "response_days",
+            "activated_at",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class PoliceUnitSerializer(serializers.ModelSerializer):
+    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = PoliceUnit
+        fields = ["id", "name", "kind", "parent", "territory"]
+
+
+class TerritoryFilter(filters.FilterSet):
+    parent = filters.CharFilter(field_name="parent__code")
+
+    class Meta:
+        model = Territory
+        fields = ["kind", "parent"]
+
+
+class PlatformFilter(filters.FilterSet):
+    territory = filters.CharFilter(method="within", label="territory code (and below)")
+    parent = filters.CharFilter(field_name="parent__slug")
+
+    class Meta:
+        model = Platform
+        fields = ["level", "kind", "status", "parent"]
+
+    def within(self, qs, name, value):
+        territory = Territory.objects.filter(code=value).first()
+        if territory is None:
+            return qs.none()
+        return qs.filter(territory__path__startswith=territory.path)
+
+
+class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The administrative tree of Kyrgyzstan, with names in four languages."""
+
+    queryset = Territory.objects.select_related("parent").order_by("pk")
+    serializer_class = TerritorySerializer
+    filterset_class = TerritoryFilter
+    lookup_field = "code"
+    ordering = "pk"
+
+
+class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+    """Active and closed platforms of the three levels (drafts are never listed)."""
+
+    queryset = (
+        Platform.objects.filter(status__in=Platform.PUBLIC_STATUSES)
+        .select_related("parent", "territory")
+        .order_by("pk")
+    )
+    serializer_class = PlatformSerializer
+    filterset_class = PlatformFilter
+    lookup_field = "slug"
+    ordering = "pk"
+
+
+class PoliceUnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """The police units, from the ministry down to local departments."""
+
+    queryset = PoliceUnit.objects.select_related("territory").order_by("pk")
+    serializer_class = PoliceUnitSerializer
+    filterset_fields = ["kind", "parent"]
+    ordering = "pk"
