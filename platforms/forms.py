@@ -11,31 +11,70 @@ class TerritoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def grouped_territory_choices():
-    """Options grouped by rayon/city, so a phone user scrolls a short list per district."""
-    groups: dict[str, list] = {}
-    for t in selectors.registration_territories().order_by("parent__name_en", "name_en"):
-        if t.kind in Territory.COUNCIL_KINDS:
-            key = t.name
-        else:
-            key = t.parent.name if t.parent else ""
-        groups.setdefault(key, []).append((t.pk, t.name))
-    return [("", "---------")] + sorted(groups.items())
+REGISTRATION_KINDS = frozenset(
+    {
+        Territory.Kind.AYIL_AIMAK,
+        Territory.Kind.CITY_DISTRICT,
+        Territory.Kind.TOWN,
+        Territory.Kind.RAYON,
+        Territory.Kind.CITY,
+        Territory.Kind.CITY_REPUBLICAN,
+    }
+)
+
+
+def grouped_territory_choices(query: str = ""):
+    """Oblast -> rayon -> ayil aimak or town, in the reader's language, one group per oblast."""
+    return [("", "---------")] + [
+        (
+            region.name,
+            [(t.pk, f"{'— ' if depth else ''}{t.name}") for t, depth in rows],
+        )
+        for region, rows in selectors.territory_groups(kinds=REGISTRATION_KINDS, query=query)
+    ]
 
 
 class BasicsForm(forms.Form):
+    """Name and territory; "Find" narrows the territory list by a search, without JavaScript."""
+
+    FIND = "find"
+
     name = forms.CharField(label=_("Name of the forum"), max_length=200)
+    territory_q = forms.CharField(
+        label=_("Find your territory"),
+        required=False,
+        max_length=100,
+        help_text=_("Type part of a village, ayil aimak or rayon name and press “Find”."),
+    )
     territory = TerritoryChoiceField(
         label=_("Territory"),
         queryset=Territory.objects.all(),
         help_text=_("The ayil aimak, town or city district where the forum works."),
         error_messages={"invalid_choice": _("Choose a territory from the list.")},
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        query = (self.data.get("territory_q") or "").strip()[:100] if self.is_bound else ""
+        self.finding = self.is_bound and self.FIND in self.data
         self.fields["territory"].queryset = selectors.registration_territories()
-        self.fields["territory"].choices = grouped_territory_choices()
+        self.fields["territory"].choices = grouped_territory_choices(query if self.finding else "")
+
+    def clean(self):
+        data = super().clean()
+        if self.finding:
+            # a search is not a submission: show the narrowed list to choose from
+            found = len(self.fields["territory"].choices) > 1
+            self.add_error(
+                "territory",
+                _("Choose your territory among the matches below.")
+                if found
+                else _("No territory matches this search: try another spelling."),
+            )
+        elif not data.get("territory") and "territory" not in self.errors:
+            self.add_error("territory", forms.Field.default_error_messages["required"])
+        return data
 
 
 class AimsForm(forms.Form):

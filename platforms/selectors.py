@@ -30,7 +30,14 @@ def directory_platforms(
     if territory is not None:
         qs = qs.filter(territory__path__startswith=territory.path)
     if query:
-        qs = qs.filter(name__icontains=query)
+        # the forum's name or its territory's, in any language
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(territory__name_ru__icontains=query)
+            | Q(territory__name_ky__icontains=query)
+            | Q(territory__name_en__icontains=query)
+            | Q(territory__name_uz__icontains=query)
+        )
     return qs
 
 
@@ -46,16 +53,9 @@ def level_counts() -> dict[str, int]:
     return counts
 
 
-def directory_territories() -> QuerySet[Territory]:
-    """Territories that can filter the directory: the country's top two levels below it."""
-    return Territory.objects.filter(
-        kind__in=[
-            Territory.Kind.OBLAST,
-            Territory.Kind.CITY_REPUBLICAN,
-            Territory.Kind.RAYON,
-            Territory.Kind.CITY,
-        ]
-    ).select_related("parent")
+def directory_territories() -> list[tuple[Territory, list[tuple]]]:
+    """The directory's territory filter: each oblast (or Bishkek, Osh) with its rayons and cities."""
+    return territory_groups(kinds={Territory.Kind.RAYON, Territory.Kind.CITY})
 
 
 def platform_children(platform: Platform) -> QuerySet[Platform]:
@@ -224,3 +224,53 @@ def lcpc_people(platform: Platform) -> dict | None:
         ),
         "others": by_committee.get(None, []),
     }
+
+
+REGION_KINDS = (Territory.Kind.OBLAST, Territory.Kind.CITY_REPUBLICAN)
+
+
+def _matches(territory: Territory, needle: str) -> bool:
+    names = (territory.name_en, territory.name_ru, territory.name_ky, territory.name_uz)
+    return any(needle in name.casefold() for name in names if name)
+
+
+def territory_groups(*, kinds, query: str = "") -> list[tuple[Territory, list[tuple]]]:
+    """Territories of `kinds` under their oblast (or Bishkek, Osh), in the reader's language.
+
+    [(oblast, [(territory, depth), …]), …]: oblasts by name; in each, its rayons and cities by
+    name, each followed by its ayil aimaks, towns or districts (depth 1). With a query, only
+    what matches in any language, with the places of a matching rayon. One query.
+    """
+    nodes = {t.pk: t for t in Territory.objects.exclude(kind=Territory.Kind.COUNTRY)}
+    children: dict[int | None, list[Territory]] = {}
+    for t in nodes.values():
+        children.setdefault(t.parent_id, []).append(t)
+    needle = " ".join(query.split()).casefold()[:100]
+
+    def by_name(items):
+        return sorted(items, key=lambda t: t.name.casefold())
+
+    groups = []
+    regions = by_name(t for t in nodes.values() if t.kind in REGION_KINDS)
+    for region in regions:
+        region_hit = bool(needle) and _matches(region, needle)
+        if region.kind == Territory.Kind.CITY_REPUBLICAN:
+            sections = [(region, by_name(children.get(region.pk, [])))]
+        else:
+            sections = [
+                (top, by_name(children.get(top.pk, [])))
+                for top in by_name(children.get(region.pk, []))
+            ]
+        rows = []
+        for top, below in sections:
+            top_hit = not needle or region_hit or _matches(top, needle)
+            if top.kind in kinds and (top_hit or any(_matches(c, needle) for c in below)):
+                rows.append((top, 0))
+            rows += [
+                (child, 1)
+                for child in below
+                if child.kind in kinds and (top_hit or _matches(child, needle))
+            ]
+        if rows:
+            groups.append((region, rows))
+    return groups
