@@ -82,3 +82,18 @@ def test_schema_and_offline_docs(client):
     assert schema.status_code == 200 and b"/api/v1/proposals/" in schema.content
     docs = client.get(reverse("api-docs")).content.decode()
     assert "swagger" in docs.lower() and "cdn" not in docs.lower()
+
+
+def test_pages_send_a_content_security_policy_without_inline_scripts(client, proposal):
+    for url in ("/", proposal.get_absolute_url(), reverse("api-docs")):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert (
+            "script-src 'self'" in policy
+            and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        )
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        if response.get("Content-Type", "").startswith("text/html"):
+            body = response.content.decode()
+            # every script is a file of this site: none inline
+            assert "<script>" not in body
