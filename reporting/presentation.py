@@ -218,19 +218,43 @@ def report_sections(figures: dict, *, charts: bool = True) -> list[dict]:
 
 
 def assessment_section(a: dict | None) -> dict:
-    """Assessment results when the assessments app publishes them; otherwise a stated absence."""
-    if not a or not a.get("rows"):
+    """Grade distribution, coverage and recommendations of published assessments, or a stated
+    absence when none is published for the period."""
+    if not a or not a.get("subjects"):
         return {
             "key": "assessments",
             "title": _("Assessments of the police"),
             "rows": [],
             "empty": _("No published assessments for this period."),
         }
-    return _section(
-        "assessments",
-        _("Assessments of the police"),
-        [(row["key"], row["label"], row["value"]) for row in a["rows"]],
-    )
+    from assessments.models import Grade, Recommendation
+
+    grades = dict(Grade.choices)
+    statuses = dict(Recommendation.Status.choices)
+    rows = [
+        (
+            f"grade_{g}",
+            _("overall grade: %(grade)s")
+            % {"grade": grades.get(int(g), _("not graded")) if g != "none" else _("not graded")},
+            n,
+        )
+        for g, n in a["overall_distribution"].items()
+    ]
+    rows += [
+        ("units_assessed", _("units assessed"), a["units_assessed"]),
+        ("units_in_scope", _("units in scope"), a["units_in_scope"]),
+        ("coverage", _("coverage, %"), a["coverage"]),
+        ("recommendations", _("recommendations issued"), sum(a["recommendations"].values())),
+        *[
+            (
+                f"recommendations_{k}",
+                _("recommendations: %(status)s") % {"status": statuses.get(k, k)},
+                n,
+            )
+            for k, n in sorted(a["recommendations"].items())
+        ],
+    ]
+    return _section("assessments", _("Assessments of the police"), rows)
 
 
 def headline(figures: dict) -> list[dict]:

@@ -374,16 +374,36 @@ def children_figures(platform: Platform, year: int, period: Period) -> list[dict
     ]
 
 
-def assessment_figures(scope: Scope, year: int) -> dict | None:
-    """Published assessment results, read only through the assessments selector API."""
-    try:
-        from assessments import selectors as assessment_selectors
-    except ImportError:
+def assessment_figures(scope: Scope, year: int, *, territory_path: str = "") -> dict | None:
+    """Published assessment results of the platforms in scope, read only through the
+    assessments selector API (its three queries), plus the units in scope (one query)."""
+    from assessments import selectors as assessment_selectors
+    from platforms.models import PoliceUnit
+
+    results = assessment_selectors.published_results(
+        Platform.objects.filter(scope.q()).values_list("pk", flat=True), year
+    )
+    subjects = results["subjects"]
+    if not subjects:
         return None
-    summary = getattr(assessment_selectors, "report_summary", None)
-    if summary is None:
-        return None
-    return summary(platform_path=scope.path, year=year)
+    units = PoliceUnit.objects.all()
+    if territory_path:
+        units = units.filter(territory__path__startswith=territory_path)
+    in_scope = units.count()
+    assessed = len({row["unit_id"] for row in subjects if row["unit_id"]})
+    return {
+        "subjects": len(subjects),
+        "units_assessed": assessed,
+        "units_in_scope": in_scope,
+        "coverage": _pct(assessed, in_scope),
+        "overall_distribution": {
+            str(grade if grade is not None else "none"): n
+            for grade, n in sorted(
+                results["overall_distribution"].items(), key=lambda kv: -(kv[0] or 0)
+            )
+        },
+        "recommendations": results["recommendations"],
+    }
 
 
 def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
@@ -416,7 +436,9 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     figures["plans"] = plan_figures(scope, year, period)
     figures["lower_reports"] = lower_report_figures(platform, year)
     figures["children"] = children_figures(platform, year, period)
-    figures["assessments"] = assessment_figures(scope, year)
+    figures["assessments"] = assessment_figures(
+        scope, year, territory_path="" if platform.level == "national" else platform.territory.path
+    )
     progress(90)
     return figures
 
@@ -460,7 +482,11 @@ def statistics(*, territory: Territory | None = None) -> dict:
         },
         "proposals": proposal_figures(scope, period),
         "responses": response_figures(scope, period),
-        "assessments": assessment_figures(scope, timezone.localdate().year),
+        "assessments": assessment_figures(
+            scope,
+            timezone.localdate().year,
+            territory_path=territory.path if territory else "",
+        ),
     }
 
 

@@ -108,5 +108,34 @@ def test_national_report_query_count_is_flat(tree):
     assert Platform.objects.filter(path__startswith=national.path).count() == 8 + 36
     large = _queries(national)
     # territory name, platforms, members x2, turnover, meetings x2, proposals, escalations, answers, 2 medians,
-    # plans x2, lower reports, children (correlated counts)
-    assert small == large == 16, f"{small} / {large} queries: explain any change"
+    # plans x2, lower reports, children (correlated counts), assessments x4 (ids, subjects,
+    # criteria, recommendations; no units count when nothing is published)
+    assert small == large == 20, f"{small} / {large} queries: explain any change"
+
+
+def test_assessment_results_come_through_the_assessments_selector(tree, monkeypatch):
+    """Grade distribution, coverage and recommendations, as published by assessments."""
+    from assessments import selectors as assessment_selectors
+    from reporting.presentation import report_sections
+
+    calls = []
+
+    def published_results(platform_ids, year):
+        calls.append((sorted(platform_ids), year))
+        unit = tree["unit"].pk
+        return {
+            "subjects": [{"unit_id": unit, "overall": 4}, {"unit_id": unit, "overall": 2}],
+            "overall_distribution": {4: 1, 2: 1},
+            "criteria": [],
+            "recommendations": {"green": 1, "red": 2},
+        }
+
+    monkeypatch.setattr(assessment_selectors, "published_results", published_results)
+    f = report_figures(tree["national"], YEAR)
+    assert calls == [(sorted(Platform.objects.values_list("pk", flat=True)), YEAR)]
+    a = f["assessments"]
+    assert (a["units_assessed"], a["units_in_scope"], a["coverage"]) == (1, 1, 100.0)
+    assert a["overall_distribution"] == {"4": 1, "2": 1}
+    section = next(s for s in report_sections(f) if s["key"] == "assessments")
+    values = {r["key"]: r["value"] for r in section["rows"]}
+    assert values["recommendations"] == 3 and values["grade_4"] == 1
