@@ -22,9 +22,9 @@ SECTIONS = {
 def test_secretariat_publishes_and_a_visitor_downloads(
     live_server,
     browser,
-    tree,
-    national_sec,
-    axe_check,  # noqa: F811
+    tree,  # noqa: F811 (the fixture imported above)
+    national_sec,  # noqa: F811
+    axe_check,
 ):
     national = tree["national"]
     page = new_page(browser)
