@@ -453,9 +453,9 @@ def test_problem_page_is_flat(
     assert response.status_code == 200
 
 
-# the signed-in member's problem page: session, user, the problem with platform, territory and
-# practice; measures, tasks, events with actors, proposals, meetings, adoptions, reviews (7
-# prefetches); the platform's visibility is public (no query); participate check (1); the
-# practices offered among the options (1); the link form's meetings (1); the header's
-# liaison check and unread count (2)
+# the signed-in member's problem page: session, user; the problem with platform, territory
+# and practice; measures, tasks, events with actors, proposals, meetings, adoptions, reviews
+# (7 prefetches); the user's current roles (the access snapshot answers every participate and
+# secretariat check); the practices offered among the options; the platforms above (may this
+# user review?); the header's liaison posts and unread count; the link form's meetings
 QUERIES_PROBLEM_PAGE = 16
