@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "platforms.mfa.OfficialsSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -181,6 +182,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Open Platforms] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Liaison officers, secretariats, platform admins and staff set up an authenticator app before
+# they act (platforms.mfa); off by default only for local development and the test profile.
+OFFICIALS_REQUIRE_MFA = envbool("OFFICIALS_REQUIRE_MFA", not DEBUG)
 MFA_TOTP_ISSUER = "Open Platforms"
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
