@@ -1,7 +1,7 @@
 """Demo SARA problems (one in each stage), two case studies, an exchange, points on the map.
 
 Russian and Kyrgyz in the north (the demo forum in Alamudun), Uzbek and Russian in the south
-(an LCPC of Kara-Suu, Osh region). Called by seed_demo after the forums demo.
+(the first community forum of the Osh region). Called by seed_demo after the forums demo.
 """
 
 from datetime import date, timedelta
@@ -178,8 +178,8 @@ CLOSED_SOUTH = {
     "problem_type": "time",
     "category": "interethnic",
     "place": "markaziy maydon, bozor yonida",
-    "lat": "40.70",
-    "lon": "72.87",
+    "lat": "40.32",
+    "lon": "73.44",
     "period": "Navro'z va Mustaqillik kuni kechqurun",
     "noticed_via": "meeting",
     "harm": "Ikki mahalla yoshlari o'rtasida mushtlashuv, millatlararo keskinlik xavfi.",
@@ -320,13 +320,13 @@ def seed(*, forum: Platform, council: Platform) -> dict:
             actor=secretariat,
             format="seminar",
             title="Семинар: опыт приёмной совета женщин и турнира молодёжи",
-            topic="Лебединовка и Кара-Суу делятся опытом: приёмная совета женщин и "
+            topic="Два форума севера и юга делятся опытом: приёмная совета женщин и "
             "турнир молодёжи вместо драк.",
             starts_at=timezone.now() - timedelta(days=3),
             location="Зал айыл окмоту",
             guests=[south, council],
             practice=north_case.practice,
-            agenda=["Доклад форума", "Опыт Кара-Суу", "Что попробуем у себя"],
+            agenda=["Доклад форума", "Опыт форума Ошской области", "Что попробуем у себя"],
         )
         for invitation in exchange.invitations.select_related("platform"):
             _m, guest_secretariat = _people(invitation.platform)
@@ -339,7 +339,7 @@ def seed(*, forum: Platform, council: Platform) -> dict:
         services.exchange_publish_outcome(
             exchange=exchange,
             actor=secretariat,
-            outcome="Кара-Суу откроет приёмную совета женщин; Лебединовка проведёт турнир "
+            outcome="Южный форум откроет приёмную совета женщин; северный проведёт турнир "
             "молодёжи летом. Встреча через полгода.",
         )
     _m, council_secretariat = _people(council)
