@@ -569,10 +569,21 @@ class PlatformEvent(AppendOnlyModel):
         GROUP = "group", _("thematic group")
         INVITATION = "invitation", _("invitation answered")
         MOVED = "moved", _("moved")
+        POST = "post", _("liaison post changed")
 
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="events")
+    # A liaison post belongs to a police unit, not a platform: its events name the unit instead.
+    platform = models.ForeignKey(
+        Platform, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    # history outlives nothing it names: a unit or post with events is not deleted
+    unit = models.ForeignKey(
+        "PoliceUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    post = models.ForeignKey(
+        "LiaisonOfficer", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     old = models.CharField(max_length=32, blank=True)
@@ -585,9 +596,15 @@ class PlatformEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(platform__isnull=False) | Q(unit__isnull=False),
+                name="event_names_platform_or_unit",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.platform_id}: {self.kind} {self.old}->{self.new}"
+        return f"{self.platform_id or self.unit_id}: {self.kind} {self.old}->{self.new}"
 
 
 class ThematicGroup(models.Model):

@@ -35,13 +35,14 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 def event_record(
     *,
-    platform: Platform,
+    platform: Platform | None,
     kind: str,
     actor: User | None,
     old: str = "",
     new: str = "",
     reason: str = "",
     membership: Membership | None = None,
+    post: LiaisonOfficer | None = None,
 ) -> PlatformEvent:
     return PlatformEvent.objects.create(
         platform=platform,
@@ -51,6 +52,8 @@ def event_record(
         new=new,
         reason=reason,
         membership=membership,
+        unit_id=post.unit_id if post is not None else None,
+        post=post,
     )
 
 
@@ -168,9 +171,13 @@ def liaison_assign(
     """Post a user to a police unit as its liaison officer (system administrators)."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator posts liaison officers."))
-    post, _created = LiaisonOfficer.objects.get_or_create(
+    post, created = LiaisonOfficer.objects.get_or_create(
         user=user, unit=unit, active=True, defaults={"position": position}
     )
+    if created:
+        event_record(
+            platform=None, kind=PlatformEvent.Kind.POST, actor=actor, new=position, post=post
+        )
     roles_sync(user=user, unit=unit)
     return post
 
@@ -180,10 +187,63 @@ def liaison_end(*, post: LiaisonOfficer, actor=None) -> LiaisonOfficer:
     """End a liaison post and revoke the unit's respond permission."""
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator ends liaison posts."))
+    post = LiaisonOfficer.objects.select_for_update().get(pk=post.pk)
+    if not post.active:
+        raise ValidationError(_("This post has already ended."))
     post.active = False
     post.save(update_fields=["active"])
+    event_record(
+        platform=None,
+        kind=PlatformEvent.Kind.POST,
+        actor=actor,
+        old=post.position,
+        new="ended",
+        post=post,
+    )
     roles_sync(user=post.user, unit=post.unit)
     return post
+
+
+@transaction.atomic
+def platform_close(*, platform: Platform, actor: User | None, reason: str = "") -> Platform:
+    """Close an active platform (system administrators): public, read-only, in its history."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("Only a system administrator closes a platform."))
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    if platform.status != Platform.Status.ACTIVE:
+        raise ValidationError(_("Only an active platform can be closed."))
+    platform.status = Platform.Status.CLOSED
+    platform.save(update_fields=["status"])
+    event_record(
+        platform=platform,
+        kind=PlatformEvent.Kind.STATUS,
+        actor=actor,
+        old=Platform.Status.ACTIVE,
+        new=platform.status,
+        reason=reason,
+    )
+    return platform
+
+
+@transaction.atomic
+def platform_reopen(*, platform: Platform, actor: User | None, reason: str = "") -> Platform:
+    """Reopen a closed platform (system administrators), recorded in its history."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("Only a system administrator reopens a platform."))
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    if platform.status != Platform.Status.CLOSED:
+        raise ValidationError(_("Only a closed platform can be reopened."))
+    platform.status = Platform.Status.ACTIVE
+    platform.save(update_fields=["status"])
+    event_record(
+        platform=platform,
+        kind=PlatformEvent.Kind.STATUS,
+        actor=actor,
+        old=Platform.Status.CLOSED,
+        new=platform.status,
+        reason=reason,
+    )
+    return platform
 
 
 def territories_load(*, path: Path | None = None, model=Territory) -> int:
