@@ -11,6 +11,14 @@ from forums.services.common import (  # noqa: F401
     secretariat_users,
     unit_officers,
 )
+from forums.services.escalations import (  # noqa: F401
+    proposal_decide,
+    proposal_escalate,
+    proposal_follow_decision,
+    proposal_open_vote,
+    proposal_register,
+    proposal_return,
+)
 from forums.services.meetings import (  # noqa: F401
     MAX_MEETING_GUESTS,
     agenda_item_add,
@@ -28,14 +36,9 @@ from forums.services.proposals import (  # noqa: F401
     proposal_assign,
     proposal_close,
     proposal_create,
-    proposal_decide,
-    proposal_escalate,
     proposal_merge,
-    proposal_open_vote,
     proposal_put_on_agenda,
     proposal_record,
-    proposal_register,
-    proposal_return,
     proposal_screen,
     proposal_submit,
     proposal_support,
