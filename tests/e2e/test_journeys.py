@@ -143,8 +143,14 @@ def test_citizen_registers_a_forum_and_lsg_and_police_acknowledge_it(
     page.goto(live_server.url + "/platforms/register/")
     axe(page, axe_check)
     page.fill("#id_name", forum_name)
+    # the territory list narrowed by a search, without JavaScript (issue 9.19)
+    page.fill("#id_territory_q", "kok-j")
+    submit_form_of(page, "#id_name", button="button[name=find]")
+    assert page.locator("#id_territory option").count() < 10  # of 277: the matches only
+    assert page.locator(f'#id_territory option[value="{aimak.pk}"]').count() == 1
+    assert page.input_value("#id_name") == forum_name
     page.select_option("#id_territory", value=str(aimak.pk))
-    submit_form_of(page, "#id_name")
+    submit_form_of(page, "#id_name", button="button[type=submit]:not([name=find])")
     page.wait_for_url("**/register/*/aims/")
     forum = Platform.objects.get(name=forum_name)
     assert forum.status == Platform.Status.DRAFT
