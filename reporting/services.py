@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -473,7 +474,11 @@ def _after_publish(report: AnnualReport, version: ReportVersion, verb: str) -> N
         % {"year": report.year, "platform": report.platform.name},
         url=report.get_absolute_url(),
     )
-    transaction.on_commit(lambda: render_report_pdfs.delay(version.pk))
+    # A worker renders every language ahead of the first download. Run eagerly (development,
+    # tests) that would hold the publishing request for seconds per language, so the PDFs are
+    # rendered on first download instead and stored then (reporting.pdf.version_pdf).
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(lambda: render_report_pdfs.delay(version.pk))
 
 
 def selectors_cache_bump() -> None:

@@ -106,3 +106,12 @@ def test_plan_pages(client, tree):
     page = client.get(plan.get_absolute_url())
     assert page.status_code == 200 and "overdue" in page.content.decode()
     assert client.get(f"/reports/p/{tree['forums'][0].slug}/").status_code == 200
+
+
+def test_the_pdf_task_renders_and_stores_every_language(tree, national_sec):
+    from reporting.tasks import render_report_pdfs
+
+    report = _published(tree["national"], national_sec)
+    version = report.versions.get()
+    render_report_pdfs.delay(version.pk)
+    assert sorted(ReportFile.objects.values_list("language", flat=True)) == ["en", "ky", "ru", "uz"]
