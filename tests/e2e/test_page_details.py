@@ -47,7 +47,8 @@ def test_a_wide_table_is_a_named_focusable_region_with_a_scroll_cue(live_server,
     else:
         pytest.fail("Tab never reached the scrollable table")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    # a function, not a string: the page's CSP forbids evaluating strings
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
     # the cue: shadows drawn at the edges (background gradients), not a bare cut-off table
     assert "gradient" in region.evaluate("el => getComputedStyle(el).backgroundImage")
     axe_check(page)
