@@ -83,4 +83,7 @@ def _param(value):
         return date_format(value, "DATE_FORMAT")
     if isinstance(value, (Message, Promise)):
         return str(value)
+    if isinstance(value, str) and not value.startswith(FSI):
+        # user content (a name, a title) can never reorder the sentence around it
+        return isolate(value)
     return value

@@ -586,3 +586,16 @@ def test_protected_authors_comments_show_as_the_author(client, protected, alice,
     assert alice.public_name not in page and "the author" in page
     client.force_login(sam)
     assert alice.public_name in client.get(protected.get_absolute_url()).content.decode()
+
+
+def test_every_message_parameter_is_isolated_wherever_it_comes_from(forum):
+    from django.utils.translation import gettext_lazy
+
+    from accounts.text import Message
+
+    # a platform name with a right-to-left override, passed without isolate() by the caller
+    title = str(Message(gettext_lazy("Welcome to %(platform)s"), {"platform": f"Forum {RLO}x"}))
+    assert title.endswith(isolate(f"Forum {RLO}x"))
+    assert str(Message(gettext_lazy("Welcome to %(platform)s"), {"platform": "Plain"})).endswith(
+        "Plain"
+    )
