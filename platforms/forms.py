@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from platforms import selectors
@@ -231,8 +232,13 @@ class DelegateForm(TermForm):
 
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Membership.objects.current().filter(platform=platform).select_related("user")
+        current = Membership.objects.current().filter(platform=platform)
+        # one entry per person: a member elected to the secretariat holds two memberships
+        first_per_person = (
+            current.order_by().values("user").annotate(first=Min("pk")).values("first")
+        )
+        self.fields["member"].queryset = current.filter(pk__in=first_per_person).select_related(
+            "user"
         )
 
 

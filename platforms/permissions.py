@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from platforms.access import Access
 from platforms.models import (
     Decision,
+    ForumAcknowledgement,
     Matter,
     Membership,
     Party,
@@ -61,6 +62,8 @@ def can_view_platform(user, platform: Platform) -> bool:
             platform.status == Platform.Status.SUBMITTED
             and bool(acknowledging_party(user, platform))
         )
+        # an official who answered (a return included) keeps seeing what they answered
+        or platform.acknowledgements.filter(user=user).exists()
     )
 
 
@@ -83,7 +86,8 @@ def platforms_visible_to(user) -> QuerySet[Platform]:
         answering = [p.pk for p in submitted if acknowledging_party(user, p)]
     mine = Q(created_by=user) | Q(pk__in=administered + answering)
     contact_of = Q(pk__in=PlatformContact.objects.filter(user=user).values("platform_id"))
-    return qs.filter(public | mine | contact_of)
+    answered = Q(pk__in=ForumAcknowledgement.objects.filter(user=user).values("platform_id"))
+    return qs.filter(public | mine | contact_of | answered)
 
 
 def can_participate(user, platform: Platform) -> bool:

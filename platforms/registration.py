@@ -52,6 +52,25 @@ INVITATION_TRANSITIONS = {
 }
 
 
+def is_person_name(name: str) -> bool:
+    """A name a person could have: two or more letters, not one letter repeated ("aaa", "1 2")."""
+    letters = [ch.casefold() for ch in name or "" if ch.isalpha()]
+    return len(letters) >= 2 and len(set(letters)) >= 2
+
+
+def founders_counted(platform: Platform) -> int:
+    """Founders towards the minimum: not declined, and named as a person can be named."""
+    names = platform.contacts.exclude(invitation=Invitation.DECLINED).values_list("name", flat=True)
+    return sum(1 for name in names if is_person_name(name))
+
+
+def silent_activation_at(platform: Platform):
+    """When a submitted registration activates if nobody objects (FORUM_ACK_SILENCE_DAYS)."""
+    if platform.submitted_at is None:
+        return None
+    return platform.submitted_at + timedelta(days=settings.FORUM_ACK_SILENCE_DAYS)
+
+
 def _check_name(*, name: str, territory: Territory, exclude_pk=None) -> str:
     name = (name or "").strip()
     if not name:
@@ -195,6 +214,8 @@ def initiative_add(
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
         raise ValidationError({"name": _("Give the person's name.")})
+    if not is_person_name(name):
+        raise ValidationError({"name": _("Give the person's name as it is written.")})
     if email and platform.contacts.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already in the initiative group.")})
     token = secrets.token_urlsafe(32) if email else ""
@@ -308,7 +329,7 @@ def registration_submit(*, platform: Platform, user: User) -> Platform:
     errors = {}
     if not platform.aims.strip():
         errors["aims"] = _("Describe the forum's aims and objectives.")
-    if platform.contacts.exclude(invitation=Invitation.DECLINED).count() < MIN_INITIATIVE_GROUP:
+    if founders_counted(platform) < MIN_INITIATIVE_GROUP:
         errors["contacts"] = _("The initiative group needs at least %(n)d people.") % {
             "n": MIN_INITIATIVE_GROUP
         }

@@ -1,6 +1,17 @@
 """Reads that are more than a filter. Each returns a bounded number of queries."""
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from platforms.models import (
     TERM_ROLES,
@@ -13,6 +24,20 @@ from platforms.models import (
 )
 
 CURRENT_MEMBERS = Q(memberships__status=Membership.Status.ACTIVE)
+# People, not rows: a member elected to the secretariat holds two memberships but counts once.
+# A correlated subquery, not a GROUP BY over every membership in the country: it runs for the
+# rows of the page only (index membership_platform_status), and COUNT(*) of the paginator
+# leaves it out.
+MEMBER_COUNT = Coalesce(
+    Subquery(
+        Membership.objects.filter(platform=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("platform")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")[:1]
+    ),
+    0,
+)
 
 
 def directory_platforms(
@@ -22,7 +47,7 @@ def directory_platforms(
     qs = (
         Platform.objects.filter(status__in=Platform.PUBLIC_STATUSES)
         .select_related("territory", "parent")
-        .annotate(member_count=Count("memberships", filter=CURRENT_MEMBERS, distinct=True))
+        .annotate(member_count=MEMBER_COUNT)
         .order_by("level", "name")
     )
     if level:
@@ -62,7 +87,7 @@ def platform_children(platform: Platform) -> QuerySet[Platform]:
     return (
         platform.children.filter(status__in=Platform.PUBLIC_STATUSES)
         .select_related("territory")
-        .annotate(member_count=Count("memberships", filter=CURRENT_MEMBERS, distinct=True))
+        .annotate(member_count=MEMBER_COUNT)
         .order_by("name")
     )
 
@@ -82,7 +107,7 @@ def platform_party_counts(platform: Platform) -> list[dict]:
         Membership.objects.current()
         .filter(platform=platform)
         .values("party")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("user", distinct=True))
         .order_by("party")
     )
 
@@ -188,13 +213,53 @@ def pending_requests(platform: Platform) -> QuerySet[Membership]:
 
 
 def current_term_holders(platform: Platform) -> QuerySet[Membership]:
-    """Secretariat and delegates with their terms."""
+    """Secretariat and delegates here, and this platform's own delegates to its parent.
+
+    Terms not over yet, upcoming ones included (shown "from <date>"), in one query: rows with
+    `delegated_from` equal to the platform are its delegates upward, the rest serve here.
+    """
+    today = timezone.localdate()
     return (
-        Membership.objects.current()
-        .filter(platform=platform)
-        .filter(Q(role__in=TERM_ROLES) | Q(party=Party.DELEGATE))
-        .select_related("user", "delegated_from")
-        .order_by("role", "term_end")
+        Membership.objects.filter(status=Membership.Status.ACTIVE)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .filter(
+            Q(platform=platform, role__in=TERM_ROLES)
+            | Q(platform=platform, party=Party.DELEGATE)
+            | Q(delegated_from=platform, party=Party.DELEGATE)
+        )
+        .select_related("user", "platform", "delegated_from")
+        .order_by("role", "term_start", "term_end", "pk")
+    )
+
+
+def members_by_person(memberships) -> list[Membership]:
+    """One row per person: their first membership, carrying all their roles (`roles`)."""
+    people: dict[int, Membership] = {}
+    for m in memberships:
+        first = people.setdefault(m.user_id, m)
+        if first is m:
+            m.roles = [m]
+        else:
+            first.roles.append(m)
+    for m in people.values():
+        # the row with a term (secretariat, delegate) shows its term and what it represents
+        m.term_row = next((r for r in m.roles if r.term_end), None)
+        m.represents = next((r.delegated_from for r in m.roles if r.delegated_from_id), None)
+    return list(people.values())
+
+
+def forum_founders(platform: Platform) -> list[PlatformContact] | None:
+    """An initiative forum's founders as the initiator typed them, in one query.
+
+    Those without an account stay listed (as invited) after the forum is active; those who
+    declined are not listed. Names only: e-mail addresses stay private.
+    """
+    if platform.kind != Platform.Kind.INITIATIVE:
+        return None
+    return list(
+        platform.contacts.filter(source=PlatformContact.Source.INITIATIVE)
+        .exclude(invitation=PlatformContact.Invitation.DECLINED)
+        .order_by("created_at", "pk")
     )
 
 

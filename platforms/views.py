@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,9 +103,10 @@ def _detail_actions(user, platform: Platform) -> dict:
 
 def platform_detail(request, slug: str):
     platform = access_platform(request, slug)
-    members = list(selectors.platform_members(platform)[: MEMBERS_SHOWN + 1])
+    members = selectors.members_by_person(selectors.platform_members(platform)[: MEMBERS_SHOWN + 1])
     party_labels = dict(Party.choices)
     role_labels = dict(Role.choices)
+    terms = list(selectors.current_term_holders(platform))
     return render(
         request,
         "platforms/platform_detail.html",
@@ -120,25 +122,54 @@ def platform_detail(request, slug: str):
             "role_labels": role_labels,
             "groups": selectors.platform_groups(platform),
             "can_manage": permissions.can_manage_memberships(request.user, platform),
-            "term_holders": selectors.current_term_holders(platform),
+            "term_holders": [m for m in terms if m.platform_id == platform.pk],
+            "delegates_up": [m for m in terms if m.delegated_from_id == platform.pk],
+            "today": timezone.localdate(),
             "lcpc_people": selectors.lcpc_people(platform),
-            "acknowledgements": []
-            if platform.is_public
-            else platform.acknowledgements.select_related("user"),
+            "founders": selectors.forum_founders(platform),
+            **registration_status(platform),
             **_detail_actions(request.user, platform),
         },
     )
 
 
+def registration_status(platform: Platform) -> dict:
+    """Who answered a community forum's registration, who still has to, and when silence counts.
+
+    The answers stay on the page once the forum is active; nothing is asked of other platforms.
+    """
+    if platform.level != Platform.Level.COMMUNITY or platform.submitted_at is None:
+        return {"acknowledgements": []}
+    answers = list(platform.acknowledgements.select_related("user"))
+    status = {"acknowledgements": answers}
+    if platform.status == Platform.Status.SUBMITTED:
+        acked = {
+            a.party
+            for a in answers
+            if a.answer == a.Answer.ACKNOWLEDGED and a.at >= platform.submitted_at
+        }
+        status["waiting_for"] = [
+            Party(p).label for p in (Party.LSG, Party.POLICE) if p not in acked
+        ]
+        status["activates_on"] = registration.silent_activation_at(platform)
+    return status
+
+
 @login_required
 def answer_registration(request, slug: str):
-    """LSG or police acknowledge, comment on, or return a submitted registration."""
+    """LSG or police acknowledge, comment on, or return a submitted registration.
+
+    Once it is no longer waiting (returned, active), the page says so instead of a form, so an
+    official going Back after answering sees where it stands, not an error.
+    """
     platform = access_platform(request, slug)
     party = permissions.acknowledging_party(request.user, platform)
-    if party is None:
+    answered = platform.acknowledgements.filter(user=request.user).exists()
+    if party is None and not answered:
         raise PermissionDenied(_("Only local self-government and police of this territory answer."))
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    waiting = platform.status == Platform.Status.SUBMITTED and party is not None
+    form = AnswerForm(request.POST or None) if waiting else None
+    if waiting and request.method == "POST" and form.is_valid():
         if run_service(
             form,
             registration.registration_answer,
@@ -151,7 +182,13 @@ def answer_registration(request, slug: str):
     return render(
         request,
         "platforms/answer.html",
-        {"platform": platform, "form": form, "party": Party(party).label},
+        {
+            "platform": platform,
+            "form": form,
+            "party": Party(party).label if party else "",
+            "founders": selectors.forum_founders(platform),
+            **registration_status(platform),
+        },
     )
 
 
@@ -263,11 +300,13 @@ def delegates(request, slug: str):
         ):
             messages.success(request, _("Delegate named."))
             return redirect(platform.get_absolute_url())
-    current = Membership.objects.current().filter(delegated_from=platform).select_related("user")
+    current = [
+        m for m in selectors.current_term_holders(platform) if m.delegated_from_id == platform.pk
+    ]
     return render(
         request,
         "platforms/delegates.html",
-        {"platform": platform, "form": form, "current": current},
+        {"platform": platform, "form": form, "current": current, "today": timezone.localdate()},
     )
 
 

@@ -51,9 +51,9 @@ def test_platform_page_budget_per_persona(
     client.force_login(request.getfixturevalue(persona))
     # session, user, the platform with territory and parents, the user's memberships (the
     # snapshot every check reads), the user's liaison posts (the snapshot: the header's link),
-    # members, counts per party, secretariat and delegates, thematic groups, child forums,
-    # the header's unread count
-    with django_assert_num_queries(11):
+    # members, counts per party, secretariat and delegates (here and upward), thematic groups,
+    # child forums, the founders (an initiative forum), the header's unread count
+    with django_assert_num_queries(12):
         response = client.get(forum.get_absolute_url())
     assert response.status_code == 200
 
@@ -133,8 +133,8 @@ def test_platforms_visible_to_includes_a_registration_the_official_answers(forum
     pending = registration_start(user=cyril, name="Dacha forum", territory=forum.territory)
     pending.aims = "Safer"
     pending.save(update_fields=["aims"])
-    initiative_add(platform=pending, user=cyril, name="A", email="a@example.org")
-    initiative_add(platform=pending, user=cyril, name="B", email="b@example.org")
+    initiative_add(platform=pending, user=cyril, name="Asel Bek", email="a@example.org")
+    initiative_add(platform=pending, user=cyril, name="Bolot Sar", email="b@example.org")
     registration_submit(platform=pending, user=cyril)
     pending.refresh_from_db()
     assert permissions.can_view_platform(official, pending)
