@@ -10,6 +10,7 @@ class ReportingConfig(AppConfig):
         # Cache invalidation only (no business logic): the statistics page counts these rows.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        import reporting.services  # noqa: F401 - registers the plan's decision follower
         from forums.models import Meeting, PoliceResponse, Proposal
         from platforms.models import Membership, Platform
         from reporting.caching import statistics_invalidate

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notify
-from platforms.decisions import decision_close, decision_open
+from platforms.decisions import decision_close, decision_follower, decision_open
 from platforms.models import Decision, Matter, Membership, Platform, PoliceUnit
 from reporting import permissions, selectors
 from reporting.models import (
@@ -208,7 +208,10 @@ def plan_decide(*, plan: StrategicPlan, actor: User | None, check: bool = True) 
     _require_plan(plan, "decide")
     decision = plan.decision
     if decision.status == Decision.Status.OPEN:
-        decision = decision_close(decision=decision, actor=actor, check=False)
+        # the follower below moves the plan, as it does for every other path that closes it
+        decision_close(decision=decision, actor=actor, check=False)
+        plan.refresh_from_db()
+        return plan
     old = plan.status
     if decision.outcome == Decision.Outcome.ADOPTED:
         plan.status, plan.adopted_at = P.ADOPTED, timezone.now()
@@ -236,6 +239,13 @@ def plan_decide(*, plan: StrategicPlan, actor: User | None, check: bool = True) 
             url=plan.get_absolute_url(),
         )
     return plan
+
+
+@decision_follower(Matter.PLAN)
+def plan_follow_decision(*, decision: Decision, actor: User | None) -> None:
+    """A vote on a plan closed (its page, the plan page, the timed task): move the plan now."""
+    for plan in StrategicPlan.objects.filter(decision=decision, status=P.VOTING):
+        plan_decide(plan=plan, actor=actor, check=False)
 
 
 def plans_decide_closed() -> int:

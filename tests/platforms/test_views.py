@@ -120,3 +120,12 @@ def test_platform_page_query_count_is_flat(client, django_assert_num_queries, si
 def test_national_page_lists_councils(client, forum):
     response = client.get(national_council().get_absolute_url())
     assert forum.parent.name in response.content.decode()
+
+
+def test_leaving_asks_first_and_the_page_links_plans_and_reports(client, forum, alice):
+    client.force_login(alice)
+    page = client.get(forum.get_absolute_url()).content.decode()
+    # a two-step form: the button that leaves sits inside a closed <details>
+    assert '<details class="confirm"><summary class="button secondary">Leave this forum' in page
+    assert 'class="danger">Yes, leave' in page
+    assert f"/reports/p/{forum.slug}/" in page

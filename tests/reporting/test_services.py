@@ -197,3 +197,27 @@ def test_rejected_plan_returns_to_draft(tree):
         vote_cast(decision=decision, user=user, choice="no")
     plan = services.plan_decide(plan=plan, actor=sec)
     assert plan.status == StrategicPlan.Status.DRAFT and plan.decision is None
+
+
+def test_a_plan_moves_when_its_vote_is_closed_from_the_decision_page(tree):
+    """The decision page (or the timed task) closing the vote adopts the plan at once."""
+    from datetime import date
+
+    from platforms.decisions import decision_close
+
+    forum = tree["forums"][0]
+    sec = secretariat(forum)
+    plan = services.plan_create(platform=forum, actor=sec, year=YEAR + 1, title="P", objectives="O")
+    services.plan_action_add(
+        plan=plan, actor=sec, title="A", responsible="platform", deadline=date(YEAR + 1, 3, 1)
+    )
+    decision = services.plan_put_to_vote(plan=plan, actor=sec)
+    for user in [sec, *tree["users"]]:
+        try:
+            vote_cast(decision=decision, user=user, choice="yes")
+        except (ValidationError, PermissionDenied):
+            pass  # not a member of this forum
+    decision_close(decision=decision, actor=sec)
+    plan.refresh_from_db()
+    assert plan.status == StrategicPlan.Status.ADOPTED
+    assert plan.events.filter(kind="status", new="adopted").count() == 1
