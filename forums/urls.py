@@ -4,6 +4,9 @@ from forums import views
 
 app_name = "forums"
 
+# A platform's forum pages live under /at/<slug>/, not under /platforms/: the two apps never
+# share a prefix that only include order would tell apart.
+
 urlpatterns = [
     path("proposals/", views.tracker, name="tracker"),
     path("proposals/raise/", views.raise_problem, name="raise"),
@@ -18,10 +21,10 @@ urlpatterns = [
     path("my/", views.my_page, name="my"),
     path("welcome/", views.after_login, name="after_login"),
     path("liaison/templates/", views.answer_templates, name="answer_templates"),
-    path("platforms/<slug:slug>/proposals/new/", views.proposal_new, name="proposal_new"),
-    path("platforms/<slug:slug>/proposals/record/", views.proposal_record, name="proposal_record"),
-    path("platforms/<slug:slug>/meetings/", views.meeting_list, name="meetings"),
-    path("platforms/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("at/<slug:slug>/proposals/new/", views.proposal_new, name="proposal_new"),
+    path("at/<slug:slug>/proposals/record/", views.proposal_record, name="proposal_record"),
+    path("at/<slug:slug>/meetings/", views.meeting_list, name="meetings"),
+    path("at/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meeting-files/<int:pk>/", views.meeting_file, name="meeting_file"),

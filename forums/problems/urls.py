@@ -5,8 +5,8 @@ from django.urls import path
 from forums.problems import views
 
 urlpatterns = [
-    path("platforms/<slug:slug>/problems/", views.problem_list, name="problems"),
-    path("platforms/<slug:slug>/problems/new/", views.problem_new, name="problem_new"),
+    path("at/<slug:slug>/problems/", views.problem_list, name="problems"),
+    path("at/<slug:slug>/problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
     path("problems/<int:pk>/edit/<str:stage>/", views.problem_edit, name="problem_edit"),
     path("problems/<int:pk>/publish/", views.problem_publish, name="problem_publish"),
@@ -15,13 +15,13 @@ urlpatterns = [
     path("library/<int:pk>/", views.practice_detail, name="practice"),
     path("hotspots/", views.hotspots, name="hotspots"),
     path("hotspots/data.json", views.hotspots_data, name="hotspots_data"),
-    path("platforms/<slug:slug>/hotspots/", views.hotspots, name="platform_hotspots"),
+    path("at/<slug:slug>/hotspots/", views.hotspots, name="platform_hotspots"),
     path(
-        "platforms/<slug:slug>/hotspots/data.json",
+        "at/<slug:slug>/hotspots/data.json",
         views.hotspots_data,
         name="platform_hotspots_data",
     ),
-    path("platforms/<slug:slug>/exchanges/", views.exchange_list, name="exchanges"),
-    path("platforms/<slug:slug>/exchanges/new/", views.exchange_new, name="exchange_new"),
+    path("at/<slug:slug>/exchanges/", views.exchange_list, name="exchanges"),
+    path("at/<slug:slug>/exchanges/new/", views.exchange_new, name="exchange_new"),
     path("exchanges/<int:pk>/", views.exchange_detail, name="exchange"),
 ]

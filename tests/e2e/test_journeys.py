@@ -233,7 +233,7 @@ def test_proposal_is_adopted_escalated_registered_and_answered(
     page.goto(live_server.url + f"/platforms/{forum.slug}/")
     axe(page, axe_check)
     click_and_wait(page, "[data-testid=new-proposal]")
-    page.wait_for_url(f"**/platforms/{forum.slug}/proposals/new/")
+    page.wait_for_url(f"**/at/{forum.slug}/proposals/new/")
     axe(page, axe_check)
     page.fill("#id_title", title)
     page.fill("#id_body", "The street to school no. 3 is dark; pupils are harassed after classes.")

@@ -315,7 +315,7 @@ def test_hostile_posted_actions_answer_a_message_not_500(client, proposal, alice
 def test_meeting_with_thousands_of_guests_is_a_form_error(client, forum, sam):
     client.force_login(sam)
     response = client.post(
-        f"/platforms/{forum.slug}/meetings/new/",
+        f"/at/{forum.slug}/meetings/new/",
         {
             "kind": "joint",
             "title": "Joint",
@@ -334,7 +334,7 @@ def test_a_flood_of_fields_is_a_400(forum, sam):
     client = Client(raise_request_exception=False)
     client.force_login(sam)
     response = client.post(
-        f"/platforms/{forum.slug}/meetings/new/",
+        f"/at/{forum.slug}/meetings/new/",
         {"kind": "joint", "title": "J", "guests": [str(i) for i in range(5000)]},
     )
     assert response.status_code == 400
@@ -420,7 +420,7 @@ def test_recorded_proposal_can_protect_the_citizen(client, forum, sam, leo, loca
 def test_record_form_offers_protection(client, forum, sam):
     client.force_login(sam)
     response = client.post(
-        f"/platforms/{forum.slug}/proposals/record/",
+        f"/at/{forum.slug}/proposals/record/",
         {
             "title": "Paper",
             "body": "From the box",
@@ -438,7 +438,7 @@ def test_record_form_offers_protection(client, forum, sam):
 
 def test_new_proposal_needs_a_chosen_category_and_keeps_a_place(client, forum, alice):
     client.force_login(alice)
-    url = f"/platforms/{forum.slug}/proposals/new/"
+    url = f"/at/{forum.slug}/proposals/new/"
     assert 'value="" selected' in client.get(url).content.decode().replace(
         'selected=""', "selected"
     )
