@@ -26,12 +26,15 @@ def can_create_proposal(user, platform: Platform) -> bool:
     return platform_perms.can_participate(user, platform)
 
 
+def takes_problems(platform: Platform) -> bool:
+    """Active community forums take problems from residents who are not members."""
+    return platform.level == Platform.Level.COMMUNITY and platform.status == Platform.Status.ACTIVE
+
+
 def can_raise_problem(user, platform: Platform) -> bool:
     """Any signed-in person with a verified e-mail raises a problem with an active community
     forum; unless a member, it waits for the secretariat's screening before it is public."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if platform.level != Platform.Level.COMMUNITY or platform.status != Platform.Status.ACTIVE:
+    if not user.is_authenticated or not user.is_active or not takes_problems(platform):
         return False
     from allauth.account.models import EmailAddress
 

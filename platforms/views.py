@@ -94,8 +94,6 @@ def _detail_actions(user, platform: Platform) -> dict:
         "can_name_delegate": permissions.can_name_delegate(user, platform),
         "can_manage_groups": permissions.can_manage_groups(user, platform),
         "can_edit_registration": permissions.can_edit_registration(user, platform),
-        "can_propose": permissions.can_participate(user, platform),
-        "can_record": platform.is_public and permissions.can_act_as_secretariat(user, platform),
         "answering_party": platform.status == Platform.Status.SUBMITTED
         and permissions.acknowledging_party(user, platform),
     }

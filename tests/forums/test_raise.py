@@ -97,3 +97,14 @@ def test_raise_a_problem_is_offered_and_finds_the_forum(client, forum):
     page = client.get(reverse("forums:raise"), {"q": forum.name.split()[0]}).content.decode()
     assert reverse("forums:proposal_new", args=[forum.slug]) in page
     assert client.get(reverse("forums:raise"), {"q": "\x00"}).status_code == 200
+
+
+def test_the_platform_page_offers_forums_own_buttons(client, forum, alice, cyril, sam):
+    url = forum.get_absolute_url()
+    client.force_login(alice)
+    assert 'data-testid="new-proposal"' in client.get(url).content.decode()
+    client.force_login(cyril)
+    page = client.get(url).content.decode()
+    assert 'data-testid="raise-here"' in page and 'data-testid="new-proposal"' not in page
+    client.force_login(sam)
+    assert reverse("forums:proposal_record", args=[forum.slug]) in client.get(url).content.decode()
