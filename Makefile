@@ -3,7 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 DEV_ENV := DEBUG=1
-PYTEST_ARGS ?=
+# two processes (each with its own test database); real-worker tests kept on one of them
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: run test install messages migrate demo lint bench clean
 

@@ -112,6 +112,10 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "celery_worker" in item.keywords:
                 item.add_marker(skip)
+    # the real-worker tests share one broker queue: run them on one xdist worker, one at a time
+    for item in items:
+        if "celery_worker" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("celery_worker"))
 
 
 @pytest.fixture(autouse=True)
