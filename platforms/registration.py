@@ -38,8 +38,8 @@ from platforms.services import (
     add_officials_by_default,
     event_record,
     membership_grant,
-    unique_slug,
 )
+from platforms.slugs import unique_slug
 
 # The initiator and the people typed into the group count towards this, whether or not they
 # have answered their invitation yet; those who declined do not.

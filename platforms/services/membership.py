@@ -1,8 +1,6 @@
-"""Write services for the platform structure. Each is atomic, checked and recorded."""
+"""Memberships: granting, requests and their decisions, officials by default, delegates, terms."""
 
-import csv
 from datetime import date, timedelta
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,77 +14,16 @@ from accounts.services import notify
 from accounts.text import Message
 from platforms import permissions
 from platforms.models import (
-    LiaisonOfficer,
     Membership,
     Party,
     Platform,
     PlatformEvent,
-    PoliceUnit,
     Role,
-    Territory,
-    ThematicGroup,
 )
 from platforms.roles import roles_rebuild, roles_sync
-from platforms.slugs import unique_slug
+from platforms.services.events import event_record
 
 TERM_REMINDER_DAYS = 30
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-def event_record(
-    *,
-    platform: Platform | None,
-    kind: str,
-    actor: User | None,
-    old: str = "",
-    new: str = "",
-    reason: str = "",
-    membership: Membership | None = None,
-    post: LiaisonOfficer | None = None,
-) -> PlatformEvent:
-    return PlatformEvent.objects.create(
-        platform=platform,
-        kind=kind,
-        actor=actor,
-        old=old,
-        new=new,
-        reason=reason,
-        membership=membership,
-        unit_id=post.unit_id if post is not None else None,
-        post=post,
-    )
-
-
-@transaction.atomic
-def platform_create(
-    *,
-    name: str,
-    level: str,
-    territory: Territory,
-    parent: Platform | None = None,
-    kind: str = "",
-    status: str = Platform.Status.ACTIVE,
-    aims: str = "",
-    actor: User | None = None,
-    slug: str = "",
-) -> Platform:
-    """Create a platform (administrators, imports, demo data); validated before saving."""
-    platform = Platform(
-        name=name.strip(),
-        level=level,
-        territory=territory,
-        parent=parent,
-        kind=kind,
-        status=status,
-        aims=aims,
-        created_by=actor,
-        slug=slug or unique_slug(name),
-        activated_at=timezone.now() if status == Platform.Status.ACTIVE else None,
-    )
-    platform.full_clean()
-    platform.save()
-    event_record(platform=platform, kind=PlatformEvent.Kind.CREATED, actor=actor, new=status)
-    return platform
 
 
 @transaction.atomic
@@ -162,120 +99,6 @@ def membership_end(
     )
     roles_sync(user=membership.user, platform=membership.platform)
     return membership
-
-
-@transaction.atomic
-def liaison_assign(
-    *, user: User, unit: PoliceUnit, position: str = LiaisonOfficer.Position.LIAISON, actor=None
-) -> LiaisonOfficer:
-    """Post a user to a police unit as its liaison officer (system administrators)."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied(_("Only a system administrator posts liaison officers."))
-    post, created = LiaisonOfficer.objects.get_or_create(
-        user=user, unit=unit, active=True, defaults={"position": position}
-    )
-    if created:
-        event_record(
-            platform=None, kind=PlatformEvent.Kind.POST, actor=actor, new=position, post=post
-        )
-    roles_sync(user=user, unit=unit)
-    return post
-
-
-@transaction.atomic
-def liaison_end(*, post: LiaisonOfficer, actor=None) -> LiaisonOfficer:
-    """End a liaison post and revoke the unit's respond permission."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied(_("Only a system administrator ends liaison posts."))
-    post = LiaisonOfficer.objects.select_for_update().get(pk=post.pk)
-    if not post.active:
-        raise ValidationError(_("This post has already ended."))
-    post.active = False
-    post.save(update_fields=["active"])
-    event_record(
-        platform=None,
-        kind=PlatformEvent.Kind.POST,
-        actor=actor,
-        old=post.position,
-        new="ended",
-        post=post,
-    )
-    roles_sync(user=post.user, unit=post.unit)
-    return post
-
-
-@transaction.atomic
-def platform_close(*, platform: Platform, actor: User | None, reason: str = "") -> Platform:
-    """Close an active platform (system administrators): public, read-only, in its history."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied(_("Only a system administrator closes a platform."))
-    platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    if platform.status != Platform.Status.ACTIVE:
-        raise ValidationError(_("Only an active platform can be closed."))
-    platform.status = Platform.Status.CLOSED
-    platform.save(update_fields=["status"])
-    event_record(
-        platform=platform,
-        kind=PlatformEvent.Kind.STATUS,
-        actor=actor,
-        old=Platform.Status.ACTIVE,
-        new=platform.status,
-        reason=reason,
-    )
-    return platform
-
-
-@transaction.atomic
-def platform_reopen(*, platform: Platform, actor: User | None, reason: str = "") -> Platform:
-    """Reopen a closed platform (system administrators), recorded in its history."""
-    if actor is not None and not actor.is_superuser:
-        raise PermissionDenied(_("Only a system administrator reopens a platform."))
-    platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    if platform.status != Platform.Status.CLOSED:
-        raise ValidationError(_("Only a closed platform can be reopened."))
-    platform.status = Platform.Status.ACTIVE
-    platform.save(update_fields=["status"])
-    event_record(
-        platform=platform,
-        kind=PlatformEvent.Kind.STATUS,
-        actor=actor,
-        old=Platform.Status.CLOSED,
-        new=platform.status,
-        reason=reason,
-    )
-    return platform
-
-
-def territories_load(*, path: Path | None = None, model=Territory) -> int:
-    """Create or update territories from a CSV (code,parent_code,kind,name_en,name_ru,name_ky).
-
-    Rows are processed in file order, so parents must come before their children.
-    """
-    path = path or DATA_DIR / "territories.csv"
-    known = {t.code: t for t in model.objects.all()}
-    count = 0
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            parent = known.get(row["parent_code"]) if row.get("parent_code") else None
-            if row.get("parent_code") and parent is None:
-                raise ValidationError(
-                    _("Unknown parent territory %(code)s") % {"code": row["parent_code"]}
-                )
-            node = known.get(row["code"]) or model(code=row["code"])
-            node.parent = parent
-            node.kind = row["kind"]
-            node.name_en = row["name_en"]
-            node.name_ru = row.get("name_ru", "")
-            node.name_ky = row.get("name_ky", "")
-            node.name_uz = row.get("name_uz", "") or node.name_uz
-            node.save()
-            if not hasattr(node, "compute_path"):
-                # Historical models in migrations have no methods: compute the path here.
-                node.path = f"{parent.path if parent else '/'}{node.pk}/"
-                model.objects.filter(pk=node.pk).update(path=node.path)
-            known[node.code] = node
-            count += 1
-    return count
 
 
 REQUESTABLE_PARTIES = (Party.CITIZEN, Party.NGO, Party.NATIONAL_NGO)
@@ -529,79 +352,3 @@ def terms_check(*, today: date | None = None) -> dict:
     # terms that start today (and anything else the calendar moved) reach the grant cache
     roles_rebuild()
     return {"reminded": reminded, "ended": ended}
-
-
-@transaction.atomic
-def group_create(
-    *, platform: Platform, actor: User, name: str, description: str = ""
-) -> ThematicGroup:
-    """The secretariat creates a thematic group on its platform."""
-    if not permissions.can_manage_groups(actor, platform):
-        raise PermissionDenied(_("Only the secretariat creates thematic groups."))
-    group = ThematicGroup(platform=platform, name=(name or "").strip(), description=description)
-    group.full_clean()
-    group.save()
-    event_record(platform=platform, kind=PlatformEvent.Kind.GROUP, actor=actor, new=group.name)
-    return group
-
-
-def _current_membership(user: User, platform: Platform) -> Membership | None:
-    return (
-        Membership.objects.current()
-        .filter(user=user, platform=platform)
-        .order_by("created_at")
-        .first()
-    )
-
-
-@transaction.atomic
-def group_join(*, group: ThematicGroup, user: User) -> None:
-    """A member of the platform joins one of its thematic groups."""
-    membership = _current_membership(user, group.platform)
-    if membership is None or not permissions.can_participate(user, group.platform):
-        raise PermissionDenied(_("Only members of this platform join its groups."))
-    if group.members.filter(user=user).exists():
-        raise ValidationError(_("You are already in this group."))
-    group.members.add(membership)
-
-
-@transaction.atomic
-def group_leave(*, group: ThematicGroup, user: User) -> None:
-    mine = list(group.members.filter(user=user))
-    if not mine:
-        raise ValidationError(_("You are not in this group."))
-    group.members.remove(*mine)
-    if group.coordinator_id == user.pk:
-        group.coordinator = None
-        group.save(update_fields=["coordinator"])
-
-
-@transaction.atomic
-def group_set_coordinator(*, group: ThematicGroup, actor: User, user: User | None) -> ThematicGroup:
-    """The secretariat names a group member as the group's coordinator."""
-    if not permissions.can_manage_groups(actor, group.platform):
-        raise PermissionDenied(_("Only the secretariat names coordinators."))
-    if user is not None and not group.members.current().filter(user=user).exists():
-        raise ValidationError({"coordinator": _("The coordinator must be a member of the group.")})
-    group.coordinator = user
-    group.save(update_fields=["coordinator"])
-    event_record(
-        platform=group.platform,
-        kind=PlatformEvent.Kind.GROUP,
-        actor=actor,
-        new="coordinator",
-        reason=group.name,
-    )
-    return group
-
-
-GROUP_PARTIES = {
-    Party.NGO: (Party.NGO, Party.NATIONAL_NGO),
-    Party.LSG: (Party.LSG, Party.LOCAL_ADMIN),
-    Party.POLICE: (Party.POLICE,),
-}
-
-
-def group_missing_parties(parties_present: set[str]) -> list[str]:
-    """Which of NGO, local self-government and police a group lacks."""
-    return [key for key, accepted in GROUP_PARTIES.items() if not parties_present & set(accepted)]
