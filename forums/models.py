@@ -220,6 +220,17 @@ class Proposal(models.Model):
         )
 
 
+ACTOR_ROLES = {
+    "member": _("member"),
+    "author": _("the author"),
+    "resident": _("resident"),
+    "secretariat": _("secretariat"),
+    "police": _("police"),
+    "lsg": _("local self-government"),
+    "system": _("the portal (automatic)"),
+}
+
+
 class ProposalEvent(AppendOnlyModel):
     """The proposal's timeline: append-only, one row per state change, escalation or response."""
 
@@ -258,6 +269,11 @@ class ProposalEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.proposal_id}: {self.kind}"
+
+    @property
+    def actor_role_label(self) -> str:
+        """Who acted, in the reader's language (the stored value is a code)."""
+        return str(ACTOR_ROLES.get(self.actor_role, self.actor_role))
 
 
 class Escalation(models.Model):

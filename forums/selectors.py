@@ -228,19 +228,31 @@ def answer_templates(unit: PoliceUnit | None) -> list:
 
 
 def community_forums(query: str, limit: int = 30) -> list[Platform]:
-    """Active community forums whose name or territory matches, for "Raise a problem"."""
+    """Active community forums whose name, territory or district matches, for "Raise a problem".
+
+    Case-insensitive for Cyrillic on SQLite too (the casefold function of forums.apps), so
+    "Көк-Жар" finds what "көк-жар" finds.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
     qs = Platform.objects.filter(
         level=Platform.Level.COMMUNITY, status=Platform.Status.ACTIVE
     ).select_related("territory", "parent")
-    terms = search_terms(query)
+    fields = ["name"] + [
+        f"{prefix}__name_{lang}"
+        for prefix in ("territory", "territory__parent")
+        for lang in ("ru", "ky", "en", "uz")
+    ]
+    casefold = "op_casefold" if connection.vendor == "sqlite" else "LOWER"
+    aliases = {f"f{i}": Func(F(field), function=casefold) for i, field in enumerate(fields)}
+    qs = qs.alias(**aliases)
     for term in terms:
-        qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(territory__name_ru__icontains=term)
-            | Q(territory__name_ky__icontains=term)
-            | Q(territory__name_en__icontains=term)
-        )
-    return list(qs.order_by("name")[:limit]) if terms else []
+        match = Q()
+        for alias in aliases:
+            match |= Q(**{f"{alias}__contains": term})
+        qs = qs.filter(match)
+    return list(qs.order_by("name")[:limit])
 
 
 def personal_page(user) -> dict:

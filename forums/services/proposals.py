@@ -143,7 +143,7 @@ def proposal_create(
         author=author,
         protect_author=protect_author,
     )
-    event_add(proposal=proposal, kind=ProposalEvent.Kind.CREATED, actor=author, role="member")
+    event_add(proposal=proposal, kind=ProposalEvent.Kind.CREATED, actor=author, role="author")
     if submit:
         proposal_submit(proposal=proposal, actor=author)
         proposal.refresh_from_db()

@@ -108,3 +108,15 @@ def test_the_platform_page_offers_forums_own_buttons(client, forum, alice, cyril
     assert 'data-testid="raise-here"' in page and 'data-testid="new-proposal"' not in page
     client.force_login(sam)
     assert reverse("forums:proposal_record", args=[forum.slug]) in client.get(url).content.decode()
+
+
+def test_raise_search_finds_cyrillic_in_any_case_and_by_district(client, forum):
+    from platforms.models import Territory
+
+    Territory.objects.filter(pk=forum.territory_id).update(name_ky="Көк-Жар", name_ru="Кок-Джар")
+    for q in ("Көк-Жар", "көк-жар", "КОК-ДЖАР"):
+        page = client.get(reverse("forums:raise"), {"q": q}).content.decode()
+        assert reverse("forums:proposal_new", args=[forum.slug]) in page, q
+    district = forum.territory.parent
+    page = client.get(reverse("forums:raise"), {"q": district.name_en[:5]}).content.decode()
+    assert reverse("forums:proposal_new", args=[forum.slug]) in page
