@@ -25,6 +25,16 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def login(self, request, user):
+        """Sign in; an account with no language yet keeps the one the person is reading, so
+        their notifications and e-mails come in it."""
+        response = super().login(request, user)
+        lang = getattr(request, "LANGUAGE_CODE", "")
+        if lang and not user.preferred_language:
+            user.preferred_language = lang
+            user.save(update_fields=["preferred_language"])
+        return response
+
     def send_mail(self, template_prefix, email, context):
         """Render allauth's e-mail as allauth does, then queue it in the outbox.
 

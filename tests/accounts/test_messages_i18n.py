@@ -172,3 +172,16 @@ def test_notify_stays_at_three_queries_with_readers_in_three_languages(settings)
     assert titles["uz"] == _in("uz", "Welcome to %(platform)s", platform="Forum")
     assert titles[""] == _in(settings.LANGUAGE_CODE, "Welcome to %(platform)s", platform="Forum")
     assert OutboxMessage.objects.count() == 5  # the daily-digest reader waits for the digest
+
+
+def test_signing_in_keeps_the_language_being_read_for_later_messages(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(preferred_language="")
+    client.post(
+        "/accounts/login/",
+        {"login": user.email, "password": "pass-word-123"},
+        HTTP_ACCEPT_LANGUAGE="ky",
+    )
+    user.refresh_from_db()
+    assert user.preferred_language == "ky"
