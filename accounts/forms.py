@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -9,7 +10,27 @@ from accounts.text import one_line_name
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "first_name", "last_name", "preferred_language"]
+        fields = [
+            "display_name",
+            "first_name",
+            "last_name",
+            "preferred_language",
+            "gender",
+            "birth_year",
+        ]
+        help_texts = {
+            "gender": _(
+                "Optional. Never shown to anyone: annual reports only count the share of women "
+                "and of young people among those who stated it, and only from ten people on."
+            ),
+            "birth_year": _("Optional, and used in the same way: only to count young people."),
+        }
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not (1900 <= year <= timezone.localdate().year):
+            raise ValidationError(_("Give a year of birth between 1900 and this year."))
+        return year
 
 
 class SignupForm(forms.Form):

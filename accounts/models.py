@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,12 @@ class PortalUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    UNSTATED = "unstated", _("prefer not to say")
+
+
 class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     # AbstractUser's, declared again so their labels come from this project's catalogue:
@@ -33,6 +40,18 @@ class User(AbstractUser):
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
+
+    # Self-stated, optional: only counted, in annual reports, as shares among those who stated
+    # them and only from ten people on; never shown on a person's page.
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, blank=True, default=""
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
 
     objects = PortalUserManager()

@@ -1,6 +1,7 @@
 """Reads of the assessments app: bounded queries, aggregates computed in SQL.
 
-For other apps (reporting): `published_results(platform_ids, year)`.
+For other apps (reporting): `published_results(platform_ids, year)` and
+`published_poll_results(platform_ids, year)`.
 """
 
 import math
@@ -171,6 +172,13 @@ def poll_results(poll: Poll | None) -> dict | None:
     """
     if poll is None:
         return None
+    a = PollAnswer.objects.filter(poll=poll).aggregate(**_poll_aggregates())
+    return poll_figures(a, method=poll.method)
+
+
+def _poll_aggregates() -> dict:
+    """The counts the display rules need: responses, and per question answered / positive,
+    in all and on paper."""
     aggregates = {"n": Count("pk"), "n_paper": Count("pk", filter=Q(paper=True))}
     for field, positive in POLL_QUESTIONS:
         answered = Q(**{f"{field}__isnull": False})
@@ -178,8 +186,45 @@ def poll_results(poll: Poll | None) -> dict | None:
         aggregates[f"{field}_pos"] = Count("pk", filter=answered & positive)
         aggregates[f"{field}_n_paper"] = Count("pk", filter=answered & Q(paper=True))
         aggregates[f"{field}_pos_paper"] = Count("pk", filter=answered & positive & Q(paper=True))
-    a = PollAnswer.objects.filter(poll=poll).aggregate(**aggregates)
-    return poll_figures(a, method=poll.method)
+    return aggregates
+
+
+def published_poll_results(platform_ids, year: int) -> list[dict]:
+    """Each published poll of the given platforms whose round's period ends in `year`, under
+    the scorecards' display rules (`poll_figures`): for reporting's annual reports. One query,
+    grouped by poll: answers of different polls are never pooled.
+
+    Returns [{poll_id, round_id, round_title, platform_id, method, **poll_figures}], by
+    period end; a poll without any answer is left out.
+    """
+    rows = (
+        PollAnswer.objects.filter(
+            poll__round__platform_id__in=platform_ids,
+            poll__round__state=Round.State.PUBLISHED,
+            poll__round__period_end__year=year,
+        )
+        .values(
+            "poll_id",
+            round_id=F("poll__round_id"),
+            round_title=F("poll__round__title"),
+            platform_id=F("poll__round__platform_id"),
+            method=F("poll__method"),
+            period_end=F("poll__round__period_end"),
+        )
+        .annotate(**_poll_aggregates())
+        .order_by("period_end", "round_id")
+    )
+    return [
+        {
+            "poll_id": r["poll_id"],
+            "round_id": r["round_id"],
+            "round_title": r["round_title"],
+            "platform_id": r["platform_id"],
+            "method": r["method"],
+            **poll_figures(r, method=r["method"]),
+        }
+        for r in rows
+    ]
 
 
 def poll_figures(a: dict, *, method: str) -> dict:

@@ -24,6 +24,8 @@ def version_csv(version: ReportVersion) -> str:
     ):
         writer.writerow(safe_row("report", "", key, key, value))
     for section in report_sections(version.figures, charts=False):
+        if section.get("note"):
+            writer.writerow(safe_row(section["key"], section["title"], "note", "", section["note"]))
         for row in section["rows"]:
             writer.writerow(
                 safe_row(section["key"], section["title"], row["key"], row["label"], row["value"])

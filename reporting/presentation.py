@@ -126,6 +126,9 @@ def report_sections(figures: dict, *, charts: bool = True) -> list[dict]:
                 ],
             )
         )
+    people = people_section(f.get("people"))
+    if people:
+        out.append(people)
     p = f.get("proposals") or {}
     if p.get("total"):
         out.append(
@@ -212,9 +215,132 @@ def report_sections(figures: dict, *, charts: bool = True) -> list[dict]:
                 ],
             )
         )
+    out.append(problem_section(f.get("problems")))
+    out += [poll_section(poll) for poll in f.get("polls") or []]
     a = f.get("assessments")
     out.append(assessment_section(a))
     return [s for s in out if s is not None]
+
+
+def people_section(people: dict | None) -> dict | None:
+    """Shares of women and of young people among those who stated them (10 or more)."""
+    if not people:
+        return None
+    rows = []
+    if people.get("women"):
+        rows += [
+            (
+                "women_share",
+                _("women, % of those who stated their gender"),
+                people["women"]["share"],
+            ),
+            ("women_stated", _("people who stated their gender"), people["women"]["stated"]),
+        ]
+    if people.get("young"):
+        rows += [
+            (
+                "young_share",
+                _("young people (14-35), % of those who stated their age"),
+                people["young"]["share"],
+            ),
+            ("young_stated", _("people who stated their year of birth"), people["young"]["stated"]),
+        ]
+    section = _section("people", _("Women and young people among members and attendees"), rows)
+    section["note"] = _(
+        "Members and meeting attendees state their gender and year of birth if they wish; a "
+        "share is shown only when at least 10 people stated it."
+    )
+    return section
+
+
+def problem_section(pr: dict | None) -> dict | None:
+    """SARA problems opened in the year (by the stage they are at), closed, and closed with a
+    measured reduction."""
+    if not pr or not (pr.get("opened") or pr.get("closed")):
+        return None
+    from forums.problems.models import Stage
+
+    stages = dict(Stage.choices)
+    rows = [
+        ("opened", _("problems opened in the year"), pr["opened"]),
+        *[
+            (
+                f"stage_{code}",
+                _("opened in the year, now at stage: %(stage)s")
+                % {"stage": stages.get(code, code)},
+                n,
+            )
+            for code, n in pr["by_stage"].items()
+        ],
+        ("closed", _("problems closed in the year"), pr["closed"]),
+        (
+            "closed_with_reduction",
+            _("closed with a measured reduction"),
+            pr["closed_with_reduction"],
+        ),
+    ]
+    return _section("problems", _("Problems worked through (SARA)"), rows)
+
+
+def poll_section(poll: dict) -> dict:
+    """One published citizen poll, its own figures under the scorecards' display rules: under
+    10 responses only the count; under 100 marked indicative; a margin only for a random
+    sample. Polls are never pooled."""
+    from assessments.forms import POLL_QUESTIONS
+
+    rows = [("responses", _("responses"), poll["n"])]
+    notes = []
+    if not poll["shown"]:
+        notes.append(
+            _("Results are shown from 10 responses on, so that no one's answers can be recognised.")
+        )
+    else:
+        if poll["indicative"]:
+            notes.append(_("indicative: fewer than 100 responses"))
+        if poll["self_selected"]:
+            notes.append(
+                _(
+                    "Respondents chose to answer (a self-selected portal poll): the figures "
+                    "describe them, not every resident, and no margin of error applies."
+                )
+            )
+        else:
+            notes.append(
+                _("Random sample: the margin is the 95% confidence interval, in percentage points.")
+            )
+        for q in poll["questions"]:
+            if not q["shown"]:
+                continue
+            question = str(POLL_QUESTIONS.get(q["field"], (q["field"],))[0])
+            rows.append(
+                (
+                    f"{q['field']}_percent",
+                    _("%(question)s: positive, %%") % {"question": question},
+                    q["percent"],
+                )
+            )
+            rows.append(
+                (
+                    f"{q['field']}_answered",
+                    _("%(question)s: answered") % {"question": question},
+                    q["answered"],
+                )
+            )
+            if "margin" in q:
+                rows.append(
+                    (
+                        f"{q['field']}_margin",
+                        _("%(question)s: margin (±), points") % {"question": question},
+                        q["margin"],
+                    )
+                )
+    section = _section(
+        f"poll_{poll['round_id']}",
+        _("Citizen poll: %(title)s") % {"title": poll["round_title"]},
+        rows,
+    )
+    section["note"] = " ".join(str(n) for n in notes)
+    return section
 
 
 def assessment_section(a: dict | None) -> dict:

@@ -406,10 +406,72 @@ def assessment_figures(scope: Scope, year: int, *, territory_path: str = "") -> 
     }
 
 
+def problem_figures(scope: Scope, year: int) -> dict | None:
+    """SARA problems opened, per stage, closed and closed with a measured reduction, through
+    the problems selector (1 query: the platforms in scope are a subquery)."""
+    from forums.problems import selectors as problem_selectors
+
+    figures = problem_selectors.problem_figures(
+        Platform.objects.filter(scope.q()).values("pk"), year
+    )
+    return figures if figures["opened"] or figures["closed"] else None
+
+
+def poll_figures(scope: Scope, year: int) -> list[dict]:
+    """Each published citizen poll of the platforms in scope, with its own aggregates under the
+    scorecards' display rules, through the assessments selector (1 query)."""
+    from assessments import selectors as assessment_selectors
+
+    return assessment_selectors.published_poll_results(
+        Platform.objects.filter(scope.q()).values("pk"), year
+    )
+
+
+# Shares of women and young people are shown only when at least this many people stated them.
+MIN_STATED = 10
+YOUNG_AGES = (14, 35)
+
+
+def people_figures(scope: Scope, period: Period, year: int) -> dict | None:
+    """The shares of women and of young people (14-35 in `year`) among the people of the scope
+    (members at the period's end and attendees of meetings held in it), each person once,
+    among those who stated it; a share only from MIN_STATED statements on (1 query)."""
+    from accounts.models import Gender, User
+
+    members = members_at(scope, period).values("user_id")
+    attendees = Meeting.attendees.through.objects.filter(
+        scope.q("meeting__platform"),
+        period.q("meeting__starts_at"),
+        meeting__status=Meeting.Status.SCHEDULED,
+        meeting__starts_at__lte=timezone.now(),
+    ).values("user_id")
+    born = Q(birth_year__isnull=False, birth_year__lte=year)
+    young = Q(birth_year__gte=year - YOUNG_AGES[1], birth_year__lte=year - YOUNG_AGES[0])
+    stated_gender = Q(gender__in=[Gender.FEMALE, Gender.MALE])
+    counts = User.objects.filter(Q(pk__in=members) | Q(pk__in=attendees)).aggregate(
+        gender_stated=Count("pk", filter=stated_gender),
+        women=Count("pk", filter=Q(gender=Gender.FEMALE)),
+        age_stated=Count("pk", filter=born),
+        young=Count("pk", filter=born & young),
+    )
+    out = {}
+    if counts["gender_stated"] >= MIN_STATED:
+        out["women"] = {
+            "stated": counts["gender_stated"],
+            "share": _pct(counts["women"], counts["gender_stated"]),
+        }
+    if counts["age_stated"] >= MIN_STATED:
+        out["young"] = {
+            "stated": counts["age_stated"],
+            "share": _pct(counts["young"], counts["age_stated"]),
+        }
+    return out or None
+
+
 def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     """Every figure of a platform's annual report, over the platform and all below it.
 
-    About 20 queries, the same for a forum and for the national council over thousands.
+    About 23 queries, the same for a forum and for the national council over thousands.
     """
     progress = progress or (lambda pct: None)
     scope, period = Scope.below(platform), Period.year(year)
@@ -429,6 +491,7 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     }
     progress(30)
     figures["meetings"] = meeting_figures(scope, period)
+    figures["people"] = people_figures(scope, period, year)
     figures["proposals"] = proposal_figures(scope, period)
     figures["escalations"] = escalation_figures(scope, period)
     figures["responses"] = response_figures(scope, period)
@@ -439,6 +502,8 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     figures["assessments"] = assessment_figures(
         scope, year, territory_path="" if platform.level == "national" else platform.territory.path
     )
+    figures["problems"] = problem_figures(scope, year)
+    figures["polls"] = poll_figures(scope, year)
     progress(90)
     return figures
 

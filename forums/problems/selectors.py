@@ -1,11 +1,13 @@
 """Reads for problem pages, the library and the hot-spot map: a fixed number of queries each."""
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Func, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Floor
+from django.utils import timezone
 
 from forums.models import Proposal
 from forums.problems.models import (
@@ -17,6 +19,7 @@ from forums.problems.models import (
     PracticeAdoption,
     Problem,
     ProblemEvent,
+    ProblemMeasure,
     ProblemReview,
     Stage,
 )
@@ -299,3 +302,41 @@ def exchange_page(pk: int) -> Exchange:
         )
         .get(pk=pk)
     )
+
+
+# Annual reports ------------------------------------------------------------------------------
+
+
+def problem_figures(platform_ids, year: int) -> dict:
+    """SARA problems of the given platforms for reporting's annual reports (one query).
+
+    `platform_ids` may be a queryset of ids (it becomes a subquery) or a list. Counts only:
+    problems opened in `year` and the stage each is at now; problems closed in `year`, and
+    of those the ones with a measured reduction (a measure whose "after" value is lower than
+    its baseline).
+    """
+    tz = timezone.get_current_timezone()
+    start, end = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    opened = Q(created_at__gte=start, created_at__lt=end)
+    closed = Q(stage=Stage.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    reduced = Exists(
+        ProblemMeasure.objects.filter(
+            problem=OuterRef("pk"), after_value__isnull=False, after_value__lt=F("baseline_value")
+        )
+    )
+    counts = (
+        Problem.objects.filter(platform_id__in=platform_ids)
+        .filter(opened | closed)
+        .aggregate(
+            opened=Count("pk", filter=opened),
+            closed=Count("pk", filter=closed),
+            reduced=Count("pk", filter=closed & Q(reduced)),
+            **{f"stage_{s}": Count("pk", filter=opened & Q(stage=s)) for s in Stage.values},
+        )
+    )
+    return {
+        "opened": counts["opened"],
+        "by_stage": {s: counts[f"stage_{s}"] for s in Stage.values if counts[f"stage_{s}"]},
+        "closed": counts["closed"],
+        "closed_with_reduction": counts["reduced"],
+    }
