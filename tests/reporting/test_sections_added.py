@@ -274,3 +274,18 @@ def test_published_report_shows_the_new_sections_in_every_format(
     assert len(data["figures"]["polls"]) == 3
     pdf = client.get(f"{base}.pdf?lang=ru")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_each_new_selector_is_one_query(problems, polls, stated, django_assert_num_queries):
+    from assessments.selectors import published_poll_results
+    from forums.problems.selectors import problem_figures
+    from platforms.models import Platform
+    from reporting.selectors import Period, Scope, people_figures
+
+    ids = Platform.objects.values("pk")  # a subquery, not a query of its own
+    with django_assert_num_queries(1):
+        assert problem_figures(ids, YEAR)["opened"] == 3
+    with django_assert_num_queries(1):
+        assert len(published_poll_results(ids, YEAR)) == 3
+    with django_assert_num_queries(1):
+        people_figures(Scope.below(stated["national"]), Period.year(YEAR), YEAR)
