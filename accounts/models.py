@@ -78,6 +78,9 @@ class NotificationCategory(models.TextChoices):
     DECISION = "decision", _("Decisions: votes opened and closed")
     PROPOSAL = "proposal", _("Proposals: escalation and responses")
     MEETING = "meeting", _("Meetings")
+    PROBLEM = "problem", _("Security problems (SARA) and the library of practice")
+    ASSESSMENT = "assessment", _("Assessments of police units and citizen polls")
+    REPORT = "report", _("Strategic plans and annual reports")
 
 
 class NotificationFrequency(models.TextChoices):

@@ -44,6 +44,10 @@ CATEGORY_BY_VERB_PREFIX = {
     "decision": NotificationCategory.DECISION,
     "proposal": NotificationCategory.PROPOSAL,
     "meeting": NotificationCategory.MEETING,
+    "problem": NotificationCategory.PROBLEM,
+    "assessment": NotificationCategory.ASSESSMENT,
+    "plan": NotificationCategory.REPORT,
+    "report": NotificationCategory.REPORT,
 }
 DIGEST_FREQUENCIES = (NotificationFrequency.DAILY, NotificationFrequency.WEEKLY)
 

@@ -185,3 +185,12 @@ def test_signing_in_keeps_the_language_being_read_for_later_messages(client, db)
     )
     user.refresh_from_db()
     assert user.preferred_language == "ky"
+
+
+def test_problems_assessments_and_reports_have_their_own_e_mail_choice():
+    from accounts.services import notification_category
+
+    assert notification_category("assessment.published") == "assessment"
+    assert notification_category("problem.stage") == "problem"
+    assert notification_category("plan.adopted") == notification_category("report.published")
+    assert notification_category("report.published") == "report"

@@ -289,6 +289,9 @@ def test_settings_form_saves(client, cyril):
         "decision": "weekly",
         "proposal": "off",
         "meeting": "daily",
+        "problem": "weekly",
+        "assessment": "immediate",
+        "report": "off",
     }
     response = client.post(reverse("accounts:notification_settings"), values)
     assert response.status_code == 302
@@ -296,7 +299,7 @@ def test_settings_form_saves(client, cyril):
     assert stored == values
     # saving again updates the same rows
     client.post(reverse("accounts:notification_settings"), {**values, "decision": "off"})
-    assert cyril.notification_preferences.count() == 5
+    assert cyril.notification_preferences.count() == 8
     assert cyril.notification_preferences.get(category="decision").frequency == "off"
     form = client.get(reverse("accounts:notification_settings")).context["form"]
     assert form["membership"].value() == "daily"
@@ -313,6 +316,9 @@ def test_settings_form_rejects_an_invalid_frequency_and_keeps_the_rest(client, c
             "decision": "off",
             "proposal": "weekly",
             "meeting": "immediate",
+            "problem": "daily",
+            "assessment": "off",
+            "report": "weekly",
         },
     )
     assert response.status_code == 200
