@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
-from accounts.text import isolate
+from accounts.text import Message, isolate
 from assessments import permissions
 from assessments import transitions as T
 from assessments.models import (
@@ -252,7 +253,7 @@ def _notify_transition(round_: Round, action: str) -> None:
         notify(
             users=_members_of(round_.platform),
             verb="assessment.opened",
-            title=_("Assessment open: %(title)s") % {"title": title},
+            title=Message(gettext_lazy("Assessment open: %(title)s"), {"title": title}),
             body=_("Add evidence and answer the residents' poll."),
             url=url,
         )
@@ -260,14 +261,14 @@ def _notify_transition(round_: Round, action: str) -> None:
         notify(
             users=_members_of(round_.platform),
             verb="assessment.scoring",
-            title=_("Grade the units: %(title)s") % {"title": title},
+            title=Message(gettext_lazy("Grade the units: %(title)s"), {"title": title}),
             url=url,
         )
     elif action == "reply":
         notify(
             users=_officers_of(units),
             verb="assessment.reply",
-            title=_("Your right of reply: %(title)s") % {"title": title},
+            title=Message(gettext_lazy("Your right of reply: %(title)s"), {"title": title}),
             body=_("Read the draft result and write the unit's reply; it is published beside it."),
             url=url,
         )
@@ -275,7 +276,7 @@ def _notify_transition(round_: Round, action: str) -> None:
         notify(
             users=_members_of(round_.platform) + _officers_of(units),
             verb="assessment.published",
-            title=_("Assessment published: %(title)s") % {"title": title},
+            title=Message(gettext_lazy("Assessment published: %(title)s"), {"title": title}),
             url=url,
         )
 
@@ -618,7 +619,9 @@ def subject_reply(*, subject: Subject, actor: User, text: str) -> Subject:
             .select_related("user")
         ],
         verb="assessment.replied",
-        title=_("The unit replied: %(unit)s") % {"unit": isolate(str(subject.unit))},
+        title=Message(
+            gettext_lazy("The unit replied: %(unit)s"), {"unit": isolate(str(subject.unit))}
+        ),
         url=subject.get_absolute_url(),
     )
     return subject

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import notify
+from accounts.text import Message
 from platforms.decisions import decision_close, decision_follower, decision_open
 from platforms.models import Decision, Matter, Membership, Platform, PoliceUnit
 from reporting import permissions, selectors
@@ -235,7 +237,7 @@ def plan_decide(*, plan: StrategicPlan, actor: User | None, check: bool = True) 
                 )
             ),
             verb="plan.adopted",
-            title=_("Strategic plan adopted: %(title)s") % {"title": plan.title},
+            title=Message(gettext_lazy("Strategic plan adopted: %(title)s"), {"title": plan.title}),
             url=plan.get_absolute_url(),
         )
     return plan
@@ -480,8 +482,10 @@ def _after_publish(report: AnnualReport, version: ReportVersion, verb: str) -> N
     notify(
         users=list(User.objects.filter(pk__in=members.values("user"))),
         verb=verb,
-        title=_("Annual report %(year)d published: %(platform)s")
-        % {"year": report.year, "platform": report.platform.name},
+        title=Message(
+            gettext_lazy("Annual report %(year)d published: %(platform)s"),
+            {"year": report.year, "platform": report.platform.name},
+        ),
         url=report.get_absolute_url(),
     )
     # A worker renders every language ahead of the first download. Run eagerly (development,
