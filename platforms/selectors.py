@@ -23,7 +23,6 @@ from platforms.models import (
     ThematicGroup,
 )
 
-CURRENT_MEMBERS = Q(memberships__status=Membership.Status.ACTIVE)
 # People, not rows: a member elected to the secretariat holds two memberships but counts once.
 # A correlated subquery, not a GROUP BY over every membership in the country: it runs for the
 # rows of the page only (index membership_platform_status), and COUNT(*) of the paginator

@@ -186,8 +186,15 @@ def agenda_item_add(*, meeting: Meeting, actor: User, title: str) -> AgendaItem:
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Name the agenda item.")})
+    return AgendaItem.objects.create(
+        meeting=meeting, title=title[:200], position=agenda_next_position(meeting)
+    )
+
+
+def agenda_next_position(meeting: Meeting) -> int:
+    """The place after the last item of the meeting's agenda."""
     last = meeting.agenda.aggregate(m=Max("position"))["m"]
-    return AgendaItem.objects.create(meeting=meeting, title=title[:200], position=(last or 0) + 1)
+    return (last or 0) + 1
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +31,7 @@ from forums.services.common import (
     secretariat_users,
     unit_officers,
 )
+from forums.services.meetings import agenda_next_position
 from platforms.models import Platform
 
 
@@ -290,7 +290,7 @@ def proposal_put_on_agenda(*, proposal: Proposal, actor: User, meeting: Meeting)
     _item, created = AgendaItem.objects.get_or_create(
         meeting=meeting,
         proposal=proposal,
-        defaults={"title": proposal.title[:200], "position": _next_position(meeting)},
+        defaults={"title": proposal.title[:200], "position": agenda_next_position(meeting)},
     )
     if not created:
         return proposal
@@ -306,11 +306,6 @@ def proposal_put_on_agenda(*, proposal: Proposal, actor: User, meeting: Meeting)
         note=meeting.title,
     )
     return proposal
-
-
-def _next_position(meeting: Meeting) -> int:
-    last = meeting.agenda.aggregate(m=Max("position"))["m"]
-    return (last or 0) + 1
 
 
 @transaction.atomic

@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.web import run_service
-from forums import permissions, services
+from forums import permissions, services, uploads
 from forums.forms import (
     AgendaForm,
     AgendaItemForm,
@@ -203,7 +203,6 @@ def meeting_file(request, pk: int):
     item = get_object_or_404(MeetingAttachment.objects.select_related("meeting__platform"), pk=pk)
     if not platform_perms.can_view_platform(request.user, item.meeting.platform):
         raise Http404(_("No such file."))
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{Path(item.file.name).name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.file_response(
+        item.file, content_type=item.content_type, name=Path(item.file.name).name
+    )

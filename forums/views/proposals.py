@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -530,11 +530,9 @@ def attachment(request, pk: int):
     item = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
     if not permissions.can_view_proposal(request.user, item.proposal):
         raise Http404(_("No such file."))
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    # images and PDFs open in the browser; nothing else is ever stored
-    response["Content-Disposition"] = f'inline; filename="{uploads.download_name(item)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.file_response(
+        item.file, content_type=item.content_type, name=uploads.download_name(item)
+    )
 
 
 @login_required
