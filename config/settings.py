@@ -168,6 +168,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Five wrong passwords lock the password login of an address for five minutes (login_failed
 # below), whoever typed them; a code e-mailed to the owner still lets the owner in.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# a code must survive a mail queue retried during an outage (allauth's default is 3 minutes)
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # Sign-up also asks for the name shown on public pages.
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"

@@ -231,7 +231,7 @@ def people_section(people: dict | None) -> dict | None:
         rows += [
             (
                 "women_share",
-                _("women, % of those who stated their gender"),
+                _("women, percent of those who stated their gender"),
                 people["women"]["share"],
             ),
             ("women_stated", _("people who stated their gender"), people["women"]["stated"]),
@@ -240,7 +240,7 @@ def people_section(people: dict | None) -> dict | None:
         rows += [
             (
                 "young_share",
-                _("young people (14-35), % of those who stated their age"),
+                _("young people (14-35), percent of those who stated their age"),
                 people["young"]["share"],
             ),
             ("young_stated", _("people who stated their year of birth"), people["young"]["stated"]),
