@@ -201,6 +201,7 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Kyrgyz and Uzbek dates and numbers (config/formats)
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True
@@ -302,16 +303,24 @@ LOGGING = {
 # Domain settings
 FORUM_ACK_SILENCE_DAYS = envint("FORUM_ACK_SILENCE_DAYS", 14)
 
-# Open data API: read-only, public, paged by cursor (no COUNT over national tables), JSON only.
+# Open data API: read-only, public, paged by cursor (no COUNT over national tables); JSON, or
+# CSV of a whole list streamed (?format=csv). Throttle counters live in the shared cache, so
+# the limits hold across every web replica; a whole-list CSV has its own, lower rate.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # the lists add CSV and its throttle themselves (accounts.api.OpenDataViewSet)
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": envlist("API_RATE", "120/min")[0]},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE", "120/min"),
+        "anon_csv": os.environ.get("API_CSV_RATE", "20/hour"),
+    },
+    # the client address behind nginx, which overwrites X-Forwarded-For (deploy/nginx.conf)
+    "NUM_PROXIES": envint("TRUSTED_PROXY_COUNT", 0) or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }

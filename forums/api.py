@@ -1,15 +1,32 @@
-"""Open data: public proposals with their answers and timeline, and meetings; read-only.
+"""Open data: public proposals with their answers and timeline, police and local
+self-government answers, meetings and SARA problem records; read-only.
 
-Protected authors are never named; drafts and proposals awaiting screening are never listed.
+Protected authors are never named; drafts and proposals awaiting screening are never listed;
+answers appear once published; minutes once published; nothing of a draft platform.
 """
 
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
-from forums.models import Meeting, PoliceResponse, Proposal, ProposalEvent
+from accounts.api import OpenDataViewSet
+from forums.models import Meeting, PoliceResponse, Problem, Proposal, ProposalEvent
 from forums.selectors import search
-from platforms.models import PoliceUnit, Territory
+from platforms.models import Platform, PoliceUnit, Territory
+
+
+def territory_subtree(qs, field: str, code: str):
+    """Rows whose `field` (a territory) is the territory with this code or under it."""
+    territory = Territory.objects.filter(code=code).first()
+    if territory is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__path__startswith": territory.path})
+
+
+def unit_subtree(qs, field: str, pk: int):
+    """Rows whose `field` (a police unit) is this unit or one below it."""
+    unit = PoliceUnit.objects.filter(pk=pk).first()
+    return qs.filter(**{f"{field}__path__startswith": unit.path}) if unit else qs.none()
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -82,9 +99,15 @@ class ProposalFilter(filters.FilterSet):
     q = filters.CharFilter(method="text", label="words (Russian stemming, Kyrgyz prefixes)")
     platform = filters.CharFilter(method="at_platform", label="platform slug (raised or now at)")
     territory = filters.CharFilter(method="within", label="territory code of the raising forum")
-    police_unit = filters.NumberFilter(method="unit_subtree", label="police unit id (and below)")
+    level = filters.ChoiceFilter(
+        field_name="platform__level", choices=Platform.Level.choices, label="level it is now at"
+    )
+    police_unit = filters.NumberFilter(method="units_below", label="police unit id (and below)")
     submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     submitted_before = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lte")
+    state = filters.ChoiceFilter(
+        choices=[c for c in Proposal.State.choices if c[0] not in Proposal.PRIVATE_STATES]
+    )
 
     class Meta:
         model = Proposal
@@ -97,19 +120,13 @@ class ProposalFilter(filters.FilterSet):
         return qs.filter(platform__slug=value) | qs.filter(origin__slug=value)
 
     def within(self, qs, name, value):
-        territory = Territory.objects.filter(code=value).first()
-        return (
-            qs.filter(origin__territory__path__startswith=territory.path)
-            if territory
-            else qs.none()
-        )
+        return territory_subtree(qs, "origin__territory", value)
 
-    def unit_subtree(self, qs, name, value):
-        unit = PoliceUnit.objects.filter(pk=value).first()
-        return qs.filter(police_unit__path__startswith=unit.path) if unit else qs.none()
+    def units_below(self, qs, name, value):
+        return unit_subtree(qs, "police_unit", value)
 
 
-class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
+class ProposalViewSet(OpenDataViewSet):
     """Public proposals: what was raised where, who it is addressed to, and what happened."""
 
     serializer_class = ProposalSerializer
@@ -137,23 +154,180 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
         return ProposalDetailSerializer if self.action == "retrieve" else ProposalSerializer
 
 
+class PoliceResponseSerializer(serializers.ModelSerializer):
+    proposal_title = serializers.CharField(source="proposal.title", read_only=True)
+    platform = serializers.SlugRelatedField(
+        source="proposal.platform", slug_field="slug", read_only=True
+    )
+
+    class Meta:
+        model = PoliceResponse
+        fields = [
+            "id",
+            "proposal",
+            "proposal_title",
+            "platform",
+            "responder",
+            "unit",
+            "status",
+            "text",
+            "referral",
+            "next_due",
+            "published_at",
+        ]
+
+
+class PoliceResponseFilter(filters.FilterSet):
+    territory = filters.CharFilter(method="within", label="territory code of the raising forum")
+    level = filters.ChoiceFilter(
+        field_name="proposal__platform__level", choices=Platform.Level.choices
+    )
+    police_unit = filters.NumberFilter(method="units_below", label="police unit id (and below)")
+    category = filters.ChoiceFilter(
+        field_name="proposal__category", choices=Proposal._meta.get_field("category").choices
+    )
+    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+
+    class Meta:
+        model = PoliceResponse
+        fields = ["proposal", "responder", "status"]
+
+    def within(self, qs, name, value):
+        return territory_subtree(qs, "proposal__origin__territory", value)
+
+    def units_below(self, qs, name, value):
+        return unit_subtree(qs, "unit", value)
+
+
+class PoliceResponseViewSet(OpenDataViewSet):
+    """Published answers of police units and local self-government to public proposals."""
+
+    serializer_class = PoliceResponseSerializer
+    filterset_class = PoliceResponseFilter
+    ordering = "-pk"
+
+    def get_queryset(self):
+        return (
+            PoliceResponse.objects.filter(published_at__isnull=False)
+            .exclude(proposal__state__in=Proposal.PRIVATE_STATES)
+            .select_related("proposal__platform")
+            .order_by("-pk")
+        )
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     minutes = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
-        fields = ["id", "platform", "kind", "title", "starts_at", "location", "status", "minutes"]
+        fields = [
+            "id",
+            "platform",
+            "kind",
+            "title",
+            "starts_at",
+            "location",
+            "status",
+            "minutes",
+            "url",
+        ]
 
     def get_minutes(self, obj) -> str:
         """Published minutes only."""
         return obj.minutes if obj.minutes_published_at else ""
 
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Meetings of the platforms, with their minutes once published."""
 
-    queryset = Meeting.objects.select_related("platform").order_by("-pk")
+class MeetingFilter(filters.FilterSet):
+    platform = filters.CharFilter(field_name="platform__slug")
+    territory = filters.CharFilter(method="within", label="territory code (and below)")
+    level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
+    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "status"]
+
+    def within(self, qs, name, value):
+        return territory_subtree(qs, "platform__territory", value)
+
+
+class MeetingViewSet(OpenDataViewSet):
+    """Meetings of the public platforms, with their minutes once published."""
+
+    queryset = (
+        Meeting.objects.filter(platform__status__in=Platform.PUBLIC_STATUSES)
+        .select_related("platform")
+        .order_by("-pk")
+    )
     serializer_class = MeetingSerializer
-    filterset_fields = ["kind", "status"]
+    filterset_class = MeetingFilter
+    ordering = "-pk"
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "platform",
+            "stage",
+            "title",
+            "problem_type",
+            "category",
+            "territory",
+            "place",
+            "lat",
+            "lon",
+            "period",
+            "noticed_via",
+            "harm",
+            "chosen_response",
+            "objectives",
+            "goals_met",
+            "lessons",
+            "created_at",
+            "closed_at",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ProblemFilter(filters.FilterSet):
+    platform = filters.CharFilter(field_name="platform__slug")
+    territory = filters.CharFilter(method="within", label="territory code (and below)")
+    level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
+    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+
+    class Meta:
+        model = Problem
+        fields = ["stage", "category", "problem_type"]
+
+    def within(self, qs, name, value):
+        return territory_subtree(qs, "territory", value)
+
+
+class ProblemViewSet(OpenDataViewSet):
+    """SARA problem records of the public platforms (they hold no personal data)."""
+
+    queryset = (
+        Problem.objects.filter(platform__status__in=Platform.PUBLIC_STATUSES)
+        .select_related("platform", "territory")
+        .order_by("-pk")
+    )
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilter
     ordering = "-pk"

@@ -1,8 +1,9 @@
 """Open data: the structure (territories, platforms, police units), read-only, public only."""
 
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from accounts.api import OpenDataViewSet
 from platforms.models import Platform, PoliceUnit, Territory
 
 
@@ -71,7 +72,21 @@ class PlatformFilter(filters.FilterSet):
         return qs.filter(territory__path__startswith=territory.path)
 
 
-class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+class PoliceUnitFilter(filters.FilterSet):
+    territory = filters.CharFilter(method="within", label="territory code (and below)")
+
+    class Meta:
+        model = PoliceUnit
+        fields = ["kind", "parent"]
+
+    def within(self, qs, name, value):
+        territory = Territory.objects.filter(code=value).first()
+        if territory is None:
+            return qs.none()
+        return qs.filter(territory__path__startswith=territory.path)
+
+
+class TerritoryViewSet(OpenDataViewSet):
     """The administrative tree of Kyrgyzstan, with names in four languages."""
 
     queryset = Territory.objects.select_related("parent").order_by("pk")
@@ -81,7 +96,7 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = "pk"
 
 
-class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
+class PlatformViewSet(OpenDataViewSet):
     """Active and closed platforms of the three levels (drafts are never listed)."""
 
     queryset = (
@@ -95,10 +110,10 @@ class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = "pk"
 
 
-class PoliceUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class PoliceUnitViewSet(OpenDataViewSet):
     """The police units, from the ministry down to local departments."""
 
     queryset = PoliceUnit.objects.select_related("territory").order_by("pk")
     serializer_class = PoliceUnitSerializer
-    filterset_fields = ["kind", "parent"]
+    filterset_class = PoliceUnitFilter
     ordering = "pk"

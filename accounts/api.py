@@ -1,0 +1,116 @@
+"""What every app's open data endpoints share: a read-only viewset whose lists page by cursor in
+JSON and, with `?format=csv`, stream every matching row as CSV; the anonymous throttles.
+
+It lives in the lowest layer so that each app's `api.py` can use it without importing upwards.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from rest_framework import renderers, viewsets
+from rest_framework.throttling import AnonRateThrottle
+
+from accounts.exports import safe_row
+
+# Rows fetched per query while a CSV streams: memory stays flat whatever the table's size.
+CSV_BATCH = 1000
+
+
+def _cell(value):
+    """A serialized value as one CSV cell: nested data as JSON, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(fields: list[str], items) -> Iterator[str]:
+    """The header and one spreadsheet-safe line per serialized item."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(fields)  # the BOM makes Excel read UTF-8
+    for item in items:
+        yield writer.writerow(safe_row(*(_cell(item.get(name)) for name in fields)))
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """text/csv for what is not streamed by OpenDataViewSet (a detail or an error)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        items = data if isinstance(data, list) else [data]
+        items = [item if isinstance(item, dict) else {"value": item} for item in items]
+        fields = list(items[0]) if items else []
+        return "".join(csv_lines(fields, items)).encode("utf-8")
+
+
+class AnonCSVThrottle(AnonRateThrottle):
+    """A whole list as CSV costs more than a page: its own, lower rate (`anon_csv`)."""
+
+    scope = "anon_csv"
+
+    def allow_request(self, request, view):
+        if getattr(getattr(request, "accepted_renderer", None), "format", "") != "csv":
+            return True
+        return super().allow_request(request, view)
+
+
+def keyset_batches(queryset: QuerySet, size: int = CSV_BATCH) -> Iterator[list]:
+    """The queryset's rows in primary-key order, one bounded query (plus its prefetches) per
+    batch: no OFFSET, and each batch starts where the last one ended on the index."""
+    descending = (queryset.query.order_by or ("pk",))[0] in ("-pk", "-id")
+    queryset = queryset.order_by("-pk" if descending else "pk")
+    last = None
+    while True:
+        page = queryset
+        if last is not None:
+            page = page.filter(pk__lt=last) if descending else page.filter(pk__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1].pk
+
+
+class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only, public; lists page by cursor in JSON and stream whole as CSV."""
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    throttle_classes = [AnonRateThrottle, AnonCSVThrottle]
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", "") == "csv":
+            return self.csv_response(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+        fields = list(serializer_class(context=context).fields)
+
+        def items():
+            for batch in keyset_batches(queryset):
+                yield from serializer_class(batch, many=True, context=context).data
+
+        response = StreamingHttpResponse(
+            csv_lines(fields, items()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
