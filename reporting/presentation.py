@@ -34,7 +34,9 @@ CHART_STYLE = Style(
 def _fmt(value):
     if value is None:
         return "—"
-    return number_format(value)
+    # grouped in every language ("12 500" in ky, ru, uz; "12,500" in en), not only with
+    # USE_THOUSAND_SEPARATOR, which would also group years and ids across the site
+    return number_format(value, force_grouping=True)
 
 
 def chart(title: str, rows: list[tuple[str, float]]) -> str:
