@@ -12,39 +12,40 @@ from platforms.models import Membership, PoliceUnit, Role
 
 PROPOSALS = [
     (
-        "Street lighting on the road to school no. 3",
+        "Освещение дороги к школе №3",
         "school",
-        "Girls are harassed on the unlit road after the second shift. We ask for six street lamps "
-        "and a patrol between 17:00 and 19:00.",
+        "После второй смены к девочкам пристают на неосвещённой дороге. Просим поставить шесть "
+        "фонарей и направить патруль с 17:00 до 19:00.",
     ),
     (
-        "Youth centre instead of the empty kindergarten",
+        "Бош бала бакчанын ордуна жаштар борбору",
         "youth",
-        "Teenagers have nowhere to go in the evenings. The empty kindergarten building could host "
-        "sport and music clubs run by volunteers.",
+        "Өспүрүмдөрдүн кечинде бара турган жери жок. Бош турган бала бакчанын имаратында "
+        "ыктыярчылар спорт жана музыка ийримдерин ача алышат.",
     ),
     (
-        "Speed bumps near the bazaar",
+        "Лежачие полицейские у базара",
         "road",
-        "Cars drive fast past the bazaar where children cross. Two speed bumps and a zebra crossing.",
+        "У базара, где дети переходят дорогу, машины ездят быстро. Нужны две искусственные "
+        "неровности и пешеходный переход.",
     ),
     (
-        "Mediation for family conflicts",
+        "Үй-бүлөлүк чыр-чатактарда ортомчулук",
         "domestic",
-        "The aksakal court and the women's council offer to mediate family conflicts together "
-        "with the neighbourhood inspector, with a referral to the crisis centre.",
+        "Аксакалдар соту менен аялдар кеңеши участкалык инспектор менен бирге үй-бүлөлүк "
+        "чыр-чатактарда ортомчу болууну сунушташат, кризистик борборго жөнөтүү менен.",
     ),
     (
-        "Joint patrols at the water channel",
+        "Совместные патрули у арыка в сезон полива",
         "interethnic",
-        "Disputes over irrigation water between two villages: joint patrols of both communities' "
-        "volunteers with the police during the irrigation season.",
+        "Споры за поливную воду между двумя сёлами: совместные патрули добровольцев обеих общин "
+        "с милицией на время поливного сезона.",
     ),
     (
-        "Money collected from pupils at school",
+        "Мектепте окуучулардан акча чогултушат",
         "school",
-        "Older pupils collect money from younger ones. We ask the juvenile inspector to visit "
-        "the school and to set up a confidential way to report.",
+        "Улуу окуучулар кичүүлөрдөн акча талашат. Балдар укугун коргоо инспекторунун мектепке "
+        "келишин жана жашыруун кабарлоо жолун уюштурууну суранабыз.",
     ),
 ]
 
@@ -63,11 +64,11 @@ def seed(*, forum, council) -> dict:
     liaison = unit.officers.filter(active=True, position="liaison").first().user
     ResponseTemplate.objects.get_or_create(
         unit=unit,
-        title="Received, under review",
+        title="Получено, рассматривается",
         defaults={
             "status": "evaluating",
-            "text": "Your proposal was received by the district "
-            "department. The liaison officer will visit the site and answer within 14 days.",
+            "text": "Ваше предложение получено районным отделом. Офицер по связям выедет на место "
+            "и ответит в течение 14 дней.",
         },
     )
     created = []
@@ -86,26 +87,38 @@ def seed(*, forum, council) -> dict:
             )
         )
     lighting, youth, bumps, mediation, patrols, extortion = created
+    services.comment_add(
+        proposal=lighting,
+        author=sec,
+        body="Поддерживаем. Родители готовы дежурить на остановке, пока не поставят фонари.",
+    )
+    services.comment_add(
+        proposal=youth,
+        author=author,
+        body="Айыл өкмөтү имаратты оңдоого жардам берем деди, бизге ыктыярчылар керек.",
+    )
     # the lighting proposal goes all the way: adopted, escalated, registered, answered
     decision = services.proposal_open_vote(proposal=lighting, actor=sec)
     for m in members:
         vote_cast(decision=decision, user=m.user, choice="yes")
     services.proposal_decide(proposal=lighting, actor=sec)
-    services.proposal_escalate(proposal=lighting, actor=sec, note="Lamps need the district budget.")
+    services.proposal_escalate(
+        proposal=lighting, actor=sec, note="Фонари требуют средств районного бюджета."
+    )
     services.proposal_register(proposal=lighting, actor=csec, platform=council)
     services.response_log(
         proposal=lighting,
         actor=liaison,
         status="accepted",
-        text="A patrol car will pass the school road at 17:00-19:00 from Monday.",
+        text="С понедельника патрульная машина будет проезжать по дороге к школе с 17:00 до 19:00.",
         next_due=timezone.localdate() + timedelta(days=30),
     )
     services.response_log(
         proposal=bumps,
         actor=liaison,
         status="not_competent",
-        text="Road works are decided by the ayil okmotu.",
-        referral="Ayil okmotu, road department",
+        text="Дорожные работы решает айыл окмоту.",
+        referral="Айыл окмоту, отдел по дорогам",
     )
     # one proposal past its deadline without an answer
     Proposal.objects.filter(pk=patrols.pk).update(
@@ -116,17 +129,21 @@ def seed(*, forum, council) -> dict:
         platform=forum,
         actor=sec,
         kind="general",
-        title="Quarterly forum meeting",
+        title="Форумдун чейректик жыйыны",
         starts_at=timezone.now() - timedelta(days=7),
-        location="Ayil okmotu hall",
+        location="Айыл өкмөтүнүн жыйындар залы",
     )
     services.proposal_put_on_agenda(proposal=youth, actor=sec, meeting=meeting)
+    services.agenda_item_add(
+        meeting=meeting, actor=sec, title="Участкалык инспектордун чейректик отчету"
+    )
+    services.agenda_item_add(meeting=meeting, actor=sec, title="Разное: субботник у арыка")
     services.meeting_record(
         meeting=meeting,
         actor=sec,
         attendees=[m.user for m in members],
-        minutes="The forum supports the youth centre and asks the ayil okmotu "
-        "for the keys of the building.",
+        minutes="Форум жаштар борборун колдойт жана айыл өкмөтүнөн имараттын ачкычтарын "
+        "берүүнү суранат.",
         publish=True,
     )
     return {"proposals": Proposal.objects.count()}

@@ -174,18 +174,18 @@ CLOSED_NORTH = {
 }
 
 CLOSED_SOUTH = {
-    "title": "Mahallalar yoshlari o'rtasida bayramda janjal, markaziy maydonda",
+    "title": "Mahallalar yoshlari o‘rtasida bayramda janjal, markaziy maydonda",
     "problem_type": "time",
     "category": "interethnic",
     "place": "markaziy maydon, bozor yonida",
     "lat": "40.32",
     "lon": "73.44",
-    "period": "Navro'z va Mustaqillik kuni kechqurun",
+    "period": "Navro‘z va Mustaqillik kuni kechqurun",
     "noticed_via": "meeting",
-    "harm": "Ikki mahalla yoshlari o'rtasida mushtlashuv, millatlararo keskinlik xavfi.",
+    "harm": "Ikki mahalla yoshlari o‘rtasida mushtlashuv, millatlararo keskinlik xavfi.",
     "frequency": "har bayramda",
-    "priority_reason": "Har qanday janjal ikki jamoa o'rtasidagi ishonchga zarar yetkazadi.",
-    "incidents": "Navro'z 2024: mushtlashuv, 3 jarohat\nMustaqillik kuni 2024: tosh otish",
+    "priority_reason": "Har qanday janjal ikki jamoa o‘rtasidagi ishonchga zarar yetkazadi.",
+    "incidents": "Navro‘z 2024: mushtlashuv, 3 jarohat\nMustaqillik kuni 2024: tosh otish",
     "analysis": {
         "offender": "16-20 yoshli yigitlar guruhlari",
         "handler": "Oqsoqollar, ota-onalar",
@@ -193,15 +193,15 @@ CLOSED_SOUTH = {
         "guardian": "Mahalla posbonlari",
         "location": "Yoritilmagan maydon, bayram oxirida",
         "manager": "Shahar meriyasi, madaniyat uyi",
-        "repeats": "O'sha guruhlar, o'sha maydon, o'sha vaqt.",
+        "repeats": "O‘sha guruhlar, o‘sha maydon, o‘sha vaqt.",
         "current_responses": "Militsiya janjaldan keyin keladi.",
-        "explanation": "Bayram oxirida tadbir yo'q, yoshlar guruhlarga bo'linadi.",
+        "explanation": "Bayram oxirida tadbir yo‘q, yoshlar guruhlarga bo‘linadi.",
     },
     "response": {
-        "options": "Qo'shma sport musobaqasi; oqsoqollar navbatchiligi; yoritish.",
-        "chosen_response": "Ikki mahalla yoshlarining qo'shma futbol turniri va oqsoqollar "
+        "options": "Qo‘shma sport musobaqasi; oqsoqollar navbatchiligi; yoritish.",
+        "chosen_response": "Ikki mahalla yoshlarining qo‘shma futbol turniri va oqsoqollar "
         "navbatchiligi.",
-        "chosen_reason": "Yoshlar raqib emas, bir jamoa bo'lib qoladi.",
+        "chosen_reason": "Yoshlar raqib emas, bir jamoa bo‘lib qoladi.",
         "objectives": "Bayramlarda janjalsiz.",
     },
     "assessment": {
@@ -209,12 +209,12 @@ CLOSED_SOUTH = {
         "displacement": "Boshqa maydonlarda ham janjal kuzatilmadi.",
         "goals_met": "yes",
         "decision": "close",
-        "lessons": "Turnirni yoshlarning o'zi tashkil qilishi kerak.",
+        "lessons": "Turnirni yoshlarning o‘zi tashkil qilishi kerak.",
     },
     "case": {
-        "title": "Janjal o'rniga turnir: ikki mahalla yoshlari bir jamoada",
+        "title": "Janjal o‘rniga turnir: ikki mahalla yoshlari bir jamoada",
         "summary": "Bayramlarda ikki mahalla yoshlari mushtlashardi. OPOP oqsoqollar va maktab "
-        "bilan qo'shma futbol turnirini o'tkazdi. / Вместо драк на праздниках - общий турнир "
+        "bilan qo‘shma futbol turnirini o‘tkazdi. / Вместо драк на праздниках - общий турнир "
         "молодёжи двух махалля.",
         "what_worked": "Aralash jamoalar, oqsoqollar navbatchiligi, maydonni yoritish.",
         "measures": "Janjallar: 2024 yilda 2, 2025 yilda 0 (militsiya jurnali).",
@@ -295,16 +295,21 @@ def seed(*, forum: Platform, council: Platform) -> dict:
     member, secretariat = _people(forum)
     walked = [_walk(forum, member, secretariat, spec) for spec in NORTH]
     north_case = _walk(forum, member, secretariat, CLOSED_NORTH)
-    osh = Territory.objects.get(code="KG-O")
-    south = (
-        Platform.objects.filter(
-            level=Platform.Level.COMMUNITY,
-            status=Platform.Status.ACTIVE,
-            territory__path__startswith=osh.path,
+    south = None
+    # a forum of the Uzbek-speaking Kara-Suu district writes the Uzbek case; else any in Osh
+    for code in ("KG-O-KARA-SUU", "KG-O"):
+        area = Territory.objects.filter(code=code).first()
+        south = south or (
+            Platform.objects.filter(
+                level=Platform.Level.COMMUNITY,
+                status=Platform.Status.ACTIVE,
+                territory__path__startswith=area.path,
+            )
+            .order_by("slug")
+            .first()
+            if area is not None
+            else None
         )
-        .order_by("slug")
-        .first()
-    )
     if south is not None:
         s_member, s_secretariat = _people(south)
         south_problem = _walk(south, s_member, s_secretariat, CLOSED_SOUTH)

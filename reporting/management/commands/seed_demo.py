@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
+from django.utils import translation
 
 from assessments import demo as assessments_demo
 from forums import demo as forums_demo
@@ -17,8 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        # demo notifications stay in memory instead of flooding the console
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # demo notifications stay in memory instead of flooding the console; labels the
+        # services store (a plan's decision, for one) are written in Russian, as the demo is
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            translation.override("ru"),
+        ):
             result = Seeder().run()
             forums_demo.seed(forum=result["forum"], council=result["council"])
             result["roles"].update(
