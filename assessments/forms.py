@@ -115,7 +115,7 @@ class EvidenceForm(forms.Form):
             (str(s.pk), str(s)) for s in subjects
         ]
         self.fields["criterion"].choices = [("", _("all criteria"))] + [
-            (str(c.pk), c.question) for c in criteria
+            (str(c.pk), c.local_question) for c in criteria
         ]
 
 

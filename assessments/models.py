@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from platforms.models import AppendOnlyModel, Decision, LiaisonOfficer, Platform, PoliceUnit
@@ -41,12 +41,21 @@ class Track(models.TextChoices):
     INTERNAL = "internal", _("internal (official data)")
 
 
+def localized(obj, field: str, lang: str | None = None) -> str:
+    """The text in the active language (``<field>_ru``/``_ky``/``_uz``), else the base field."""
+    lang = (lang or translation.get_language() or "en")[:2]
+    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, field)
+
+
 class Framework(models.Model):
     """A versioned set of criteria for one target kind; a round keeps the version it opened with."""
 
     target_kind = models.CharField(_("assesses"), max_length=16, choices=TargetKind.choices)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    title_ky = models.CharField(_("title (Kyrgyz)"), max_length=200, blank=True)
+    title_uz = models.CharField(_("title (Uzbek)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     published_on = models.DateField(_("published on"), default=timezone.localdate)
 
@@ -61,10 +70,14 @@ class Framework(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} v{self.version}"
+        return f"{self.local_title} v{self.version}"
 
     def get_absolute_url(self):
         return reverse("assessments:framework", kwargs={"pk": self.pk})
+
+    @property
+    def local_title(self) -> str:
+        return localized(self, "title")
 
 
 class Criterion(models.Model):
@@ -75,6 +88,16 @@ class Criterion(models.Model):
     guidance = models.TextField(_("what good looks like"))
     track = models.CharField(_("track"), max_length=16, choices=Track.choices)
     evidence_expected = models.TextField(_("evidence expected"), blank=True)
+    # the same texts in the portal's other languages; empty falls back to the base (English)
+    question_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
+    question_ky = models.CharField(_("question (Kyrgyz)"), max_length=300, blank=True)
+    question_uz = models.CharField(_("question (Uzbek)"), max_length=300, blank=True)
+    guidance_ru = models.TextField(_("what good looks like (Russian)"), blank=True)
+    guidance_ky = models.TextField(_("what good looks like (Kyrgyz)"), blank=True)
+    guidance_uz = models.TextField(_("what good looks like (Uzbek)"), blank=True)
+    evidence_expected_ru = models.TextField(_("evidence expected (Russian)"), blank=True)
+    evidence_expected_ky = models.TextField(_("evidence expected (Kyrgyz)"), blank=True)
+    evidence_expected_uz = models.TextField(_("evidence expected (Uzbek)"), blank=True)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -90,7 +113,19 @@ class Criterion(models.Model):
         ]
 
     def __str__(self):
-        return self.question
+        return self.local_question
+
+    @property
+    def local_question(self) -> str:
+        return localized(self, "question")
+
+    @property
+    def local_guidance(self) -> str:
+        return localized(self, "guidance")
+
+    @property
+    def local_evidence_expected(self) -> str:
+        return localized(self, "evidence_expected")
 
 
 class Round(models.Model):

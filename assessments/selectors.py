@@ -17,6 +17,7 @@ from django.db.models import (
     Q,
     Sum,
 )
+from django.utils import translation
 
 from assessments.models import (
     Criterion,
@@ -412,9 +413,11 @@ def comparison(*, target_kind: str, territory: Territory | None) -> dict:
         for row in subjects.values("overall").annotate(n=Count("pk")).order_by()
     }
     per_criterion: dict[str, dict] = {}
+    lang = (translation.get_language() or "en")[:2]
+    local = [f"criterion__question_{lang}"] if lang in ("ru", "ky", "uz") else []
     for row in (
         Moderation.objects.filter(subject__in=subjects, criterion__graded=True)
-        .values("criterion__code", "criterion__question", "criterion__track", "grade")
+        .values("criterion__code", "criterion__question", "criterion__track", "grade", *local)
         .annotate(n=Count("pk"))
         .order_by("criterion__track", "criterion__code")
     ):
@@ -422,7 +425,7 @@ def comparison(*, target_kind: str, territory: Territory | None) -> dict:
             row["criterion__code"],
             {
                 "code": row["criterion__code"],
-                "question": row["criterion__question"],
+                "question": row.get(f"criterion__question_{lang}") or row["criterion__question"],
                 "track": row["criterion__track"],
                 "counts": {},
             },
@@ -484,7 +487,7 @@ def round_result_rows(round_: Round) -> list[dict]:
                 "unit_id": s.unit_id,
                 "inspector": s.officer.user.public_name if s.officer_id else "",
                 "criterion": m.criterion.code,
-                "question": m.criterion.question,
+                "question": m.criterion.local_question,
                 "track": m.criterion.track,
                 "weight": m.criterion.weight,
                 "grade": m.grade,

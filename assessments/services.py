@@ -172,7 +172,7 @@ def moderation_gaps(round_: Round) -> list[str]:
             if m is None:
                 gaps.append(
                     _("%(subject)s: no moderated result for “%(criterion)s”.")
-                    % {"subject": subject, "criterion": criterion.question}
+                    % {"subject": subject, "criterion": criterion.local_question}
                 )
             elif (
                 criterion.graded
@@ -184,7 +184,7 @@ def moderation_gaps(round_: Round) -> list[str]:
                     _("%(subject)s: “%(criterion)s” has %(n)s raters; at least %(min)s are needed.")
                     % {
                         "subject": subject,
-                        "criterion": criterion.question,
+                        "criterion": criterion.local_question,
                         "n": m["n"],
                         "min": MIN_RATERS,
                     }
