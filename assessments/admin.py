@@ -17,18 +17,18 @@ from assessments.models import (
 )
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(admin.StackedInline):
     model = Criterion
     extra = 0
     fields = (
-        "position",
-        "code",
+        ("position", "code", "track", "weight", "graded"),
         "question",
         "guidance",
-        "track",
         "evidence_expected",
-        "weight",
-        "graded",
+        # the same texts in the other languages (empty: the page shows the English text)
+        ("question_ru", "question_ky", "question_uz"),
+        ("guidance_ru", "guidance_ky", "guidance_uz"),
+        ("evidence_expected_ru", "evidence_expected_ky", "evidence_expected_uz"),
     )
 
     def _frozen(self, obj):
@@ -52,7 +52,16 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.rounds.exists():
-            return ("target_kind", "version", "title", "description", "published_on")
+            return (
+                "target_kind",
+                "version",
+                "title",
+                "title_ru",
+                "title_ky",
+                "title_uz",
+                "description",
+                "published_on",
+            )
         return ()
 
     def has_delete_permission(self, request, obj=None):
