@@ -7,9 +7,15 @@ It lives in the lowest layer so that each app's `api.py` can use it without impo
 import csv
 import json
 from collections.abc import Iterator
+from datetime import UTC
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, viewsets
 from rest_framework.throttling import AnonRateThrottle
 
@@ -17,6 +23,38 @@ from accounts.exports import safe_row
 
 # Rows fetched per query while a CSV streams: memory stays flat whatever the table's size.
 CSV_BATCH = 1000
+BIGINT_MAX = 2**63 - 1
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, compared in UTC: an offset PostgreSQL refuses (-20:33) or a moment
+    past the year 9999 in UTC is a 400, never a database error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class DateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": BIGINT_MAX})
+class IdFilter(filters.NumberFilter):
+    """An id or a year: a whole number within the database's range. A row that does not exist
+    gives an empty list (not a 400 and not a lookup query); 0.5 or 10**30 are refused."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
 
 
 def _cell(value):

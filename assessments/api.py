@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from accounts.api import OpenDataViewSet
+from accounts.api import IdFilter, OpenDataViewSet
 from assessments.models import (
     Finding,
     Moderation,
@@ -19,7 +19,7 @@ from assessments.models import (
     Subject,
     TargetKind,
 )
-from platforms.models import PoliceUnit, Territory
+from platforms.models import Platform, PoliceUnit, Territory
 
 
 def _published_subjects():
@@ -105,9 +105,13 @@ class ResultFilter(filters.FilterSet):
     target_kind = filters.ChoiceFilter(
         field_name="round__framework__target_kind", choices=TargetKind.choices
     )
-    level = filters.CharFilter(field_name="round__platform__level")
+    level = filters.ChoiceFilter(
+        field_name="round__platform__level", choices=Platform.Level.choices
+    )
     period_after = filters.DateFilter(field_name="round__period_end", lookup_expr="gte")
     period_before = filters.DateFilter(field_name="round__period_end", lookup_expr="lte")
+    unit = IdFilter(field_name="unit_id")
+    round = IdFilter(field_name="round_id")
 
     class Meta:
         model = Subject
@@ -189,6 +193,7 @@ def current_figures():
 
 class UnitProfileFilter(filters.FilterSet):
     territory = filters.CharFilter(method="within", label="territory code (and below)")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = PoliceUnit

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from accounts.api import OpenDataViewSet
+from accounts.api import DateTimeFilter, IdFilter, OpenDataViewSet
 from forums.models import Meeting, PoliceResponse, Problem, Proposal, ProposalEvent
 from forums.selectors import search
 from platforms.models import Platform, PoliceUnit, Territory
@@ -46,7 +46,7 @@ class EventSerializer(serializers.ModelSerializer):
 class ProposalSerializer(serializers.ModelSerializer):
     platform = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     origin = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    lsg_territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lsg_territory = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     author = serializers.SerializerMethodField()
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     answered_late = serializers.BooleanField(read_only=True)
@@ -102,9 +102,9 @@ class ProposalFilter(filters.FilterSet):
     level = filters.ChoiceFilter(
         field_name="platform__level", choices=Platform.Level.choices, label="level it is now at"
     )
-    police_unit = filters.NumberFilter(method="units_below", label="police unit id (and below)")
-    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lte")
+    police_unit = IdFilter(method="units_below", label="police unit id (and below)")
+    submitted_after = DateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = DateTimeFilter(field_name="submitted_at", lookup_expr="lte")
     state = filters.ChoiceFilter(
         choices=[c for c in Proposal.State.choices if c[0] not in Proposal.PRIVATE_STATES]
     )
@@ -182,12 +182,13 @@ class PoliceResponseFilter(filters.FilterSet):
     level = filters.ChoiceFilter(
         field_name="proposal__platform__level", choices=Platform.Level.choices
     )
-    police_unit = filters.NumberFilter(method="units_below", label="police unit id (and below)")
+    police_unit = IdFilter(method="units_below", label="police unit id (and below)")
+    proposal = IdFilter(field_name="proposal_id")
     category = filters.ChoiceFilter(
         field_name="proposal__category", choices=Proposal._meta.get_field("category").choices
     )
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lte")
 
     class Meta:
         model = PoliceResponse
@@ -247,8 +248,8 @@ class MeetingFilter(filters.FilterSet):
     platform = filters.CharFilter(field_name="platform__slug")
     territory = filters.CharFilter(method="within", label="territory code (and below)")
     level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte")
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lte")
 
     class Meta:
         model = Meeting
@@ -309,8 +310,8 @@ class ProblemFilter(filters.FilterSet):
     platform = filters.CharFilter(field_name="platform__slug")
     territory = filters.CharFilter(method="within", label="territory code (and below)")
     level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = Problem

@@ -3,12 +3,12 @@
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from accounts.api import OpenDataViewSet
+from accounts.api import IdFilter, OpenDataViewSet
 from platforms.models import Platform, PoliceUnit, Territory
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Territory
@@ -16,7 +16,7 @@ class TerritorySerializer(serializers.ModelSerializer):
 
 
 class PlatformSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -74,6 +74,7 @@ class PlatformFilter(filters.FilterSet):
 
 class PoliceUnitFilter(filters.FilterSet):
     territory = filters.CharFilter(method="within", label="territory code (and below)")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = PoliceUnit

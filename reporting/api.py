@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from accounts.api import OpenDataViewSet
+from accounts.api import IdFilter, OpenDataViewSet
 from platforms.models import Platform, Territory
 from reporting.models import AnnualReport, PlanAction, ReportVersion, StrategicPlan
 
@@ -66,8 +66,9 @@ class ReportFilter(filters.FilterSet):
     platform = filters.CharFilter(field_name="platform__slug")
     territory = filters.CharFilter(method="within", label="territory code (and below)")
     level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
-    year_from = filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_to = filters.NumberFilter(field_name="year", lookup_expr="lte")
+    year = IdFilter()
+    year_from = IdFilter(field_name="year", lookup_expr="gte")
+    year_to = IdFilter(field_name="year", lookup_expr="lte")
     status = filters.ChoiceFilter(
         choices=[c for c in AnnualReport.Status.choices if c[0] in AnnualReport.PUBLIC_STATUSES]
     )
@@ -145,6 +146,7 @@ class PlanFilter(filters.FilterSet):
     platform = filters.CharFilter(field_name="platform__slug")
     territory = filters.CharFilter(method="within", label="territory code (and below)")
     level = filters.ChoiceFilter(field_name="platform__level", choices=Platform.Level.choices)
+    year = IdFilter()
 
     class Meta:
         model = StrategicPlan
