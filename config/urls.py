@@ -1,3 +1,5 @@
+import os
+
 from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
@@ -35,3 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api")),
 ]
+
+# The benchmark's framework floor (bench/run.py), mounted only when asked for.
+if os.environ.get("BENCH_FLOOR") == "1":
+    urlpatterns.append(path("bench/floor/", include("config.floor")))
