@@ -13,7 +13,7 @@ from django.db import connections, models
 FUNCTION = """
 CREATE OR REPLACE FUNCTION op_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    clearable text[] := TG_ARGV;
+    clearable text[] := coalesce(TG_ARGV, ARRAY[]::text[]);  -- NULL when the table has none
     col text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
