@@ -912,7 +912,12 @@ def profile_figure_add(
         except InvalidOperation:
             errors["value"] = _("Enter a number.")
         else:
-            if value < 0:
+            # the column holds 14 digits before the point; "1e309" or "NaN" would overflow it
+            if not value.is_finite():
+                errors["value"] = _("Enter a number.")
+            elif value >= Decimal(10) ** 14:
+                errors["value"] = _("Enter a smaller number.")
+            elif value < 0:
                 errors["value"] = _("Enter a number that is not negative.")
     if value is None and not (text or "").strip():
         errors["value"] = _("Give a number or a text.")
