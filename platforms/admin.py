@@ -14,6 +14,7 @@ from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
+from accounts.exports import safe_cell
 from platforms import services
 from platforms.admin_imports import LcpcImportAdminMixin
 from platforms.models import (
@@ -46,6 +47,10 @@ class TerritoryResource(resources.ModelResource):
         fields = ("code", "parent", "kind", "name_en", "name_ru", "name_ky", "name_uz")
         skip_unchanged = True
         use_transactions = True
+
+    def export_field(self, field, instance, **kwargs):
+        # import-export only strips a leading "=": +, - and @ start formulas too (CSV injection)
+        return safe_cell(super().export_field(field, instance, **kwargs))
 
 
 @admin.register(Territory)
