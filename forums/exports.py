@@ -8,6 +8,7 @@ import csv
 from collections.abc import Iterator
 
 import tablib
+from django.core.cache import cache
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,13 @@ from accounts.exports import safe_row
 from forums.models import Category, Escalation, PoliceResponse, Proposal
 
 XLSX_MAX_ROWS = 20000  # built in memory; larger selections are offered as CSV
-CHUNK = 500
+CHUNK = 500  # rows per fetch from the server-side cursor
+FLUSH_BYTES = 64 * 1024  # CSV text handed to the web server at a time
+# anonymous visitors download up to this many rows at once; more needs signing in
+ANONYMOUS_ROWS = 5000
+# a large export holds its person's slot at most this long (a dropped connection frees it
+# at once through close(); this bounds a worker killed mid-stream)
+SLOT_SECONDS = 15 * 60
 
 
 def _columns() -> list[str]:
@@ -43,7 +50,8 @@ def _columns() -> list[str]:
 
 
 def export_queryset(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """One query per chunk: the rows, the latest published answer and the registration number."""
+    """One query per chunk: the rows, the latest published answer and the registration number,
+    newest first (the tracker's order and index)."""
     latest = PoliceResponse.objects.filter(
         proposal=OuterRef("pk"), published_at__isnull=False
     ).order_by("-published_at", "-pk")
@@ -52,12 +60,16 @@ def export_queryset(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
         .exclude(number="")
         .order_by("-decided_at", "-pk")
     )
-    return qs.select_related(
-        "author", "origin__territory", "origin__parent__territory", "platform", "police_unit"
-    ).annotate(
-        latest_status=Subquery(latest.values("status")[:1]),
-        latest_text=Subquery(latest.values("text")[:1]),
-        registration=Subquery(number.values("number")[:1]),
+    return (
+        qs.select_related(
+            "author", "origin__territory", "origin__parent__territory", "platform", "police_unit"
+        )
+        .annotate(
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_text=Subquery(latest.values("text")[:1]),
+            registration=Subquery(number.values("number")[:1]),
+        )
+        .order_by("-submitted_at", "-pk")
     )
 
 
@@ -119,12 +131,56 @@ class _Echo:
 
 
 def csv_chunks(qs: QuerySet[Proposal]) -> Iterator[str]:
-    """The CSV a row at a time, so a national export never sits in memory or hits a timeout."""
+    """The CSV in pieces of about 64 KB as rows arrive from the database, so a national export
+    never sits in memory or hits a timeout."""
     writer = csv.writer(_Echo())
-    yield "\ufeff"  # Excel reads UTF-8 only with the byte-order mark
-    yield writer.writerow(_columns())
+    # Excel reads UTF-8 only with the byte-order mark
+    buffer = ["\ufeff", writer.writerow(_columns())]
+    size = 0
     for row in rows(qs):
-        yield writer.writerow(row)
+        line = writer.writerow(row)
+        buffer.append(line)
+        size += len(line)
+        if size >= FLUSH_BYTES:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    yield "".join(buffer)
+
+
+class ExportSlot:
+    """One large export at a time per person (signed in: the account; else the address).
+
+    An iterator over the export's pieces that holds a cache key while it runs and frees it
+    when the response is closed (the WSGI server always calls close(), also when the client
+    goes away).
+    """
+
+    def __init__(self, key: str, stream: Iterator[str]):
+        self.key = key
+        self.stream = stream
+
+    @classmethod
+    def key_for(cls, request) -> str:
+        if request.user.is_authenticated:
+            return f"forums:export:user:{request.user.pk}"
+        return f"forums:export:ip:{request.META.get('REMOTE_ADDR', '')}"
+
+    @classmethod
+    def hold(cls, request, stream: Iterator[str]) -> "ExportSlot | None":
+        """The slot with the export inside, or None while this person's last one still runs."""
+        key = cls.key_for(request)
+        if not cache.add(key, 1, SLOT_SECONDS):
+            return None
+        return cls(key, stream)
+
+    def __iter__(self):
+        return iter(self.stream)
+
+    def close(self):
+        close = getattr(self.stream, "close", None)
+        if close is not None:
+            close()
+        cache.delete(self.key)
 
 
 def xlsx_bytes(qs: QuerySet[Proposal]) -> bytes | None:

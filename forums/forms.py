@@ -255,9 +255,13 @@ class MinutesForm(forms.Form):
         help_text=_("The earlier text stays on record with this reason."),
     )
 
-    def __init__(self, *args, members, published: bool = False, **kwargs):
+    def __init__(self, *args, members, shown=None, published: bool = False, **kwargs):
+        """`members`: who may be recorded present (validation); `shown`: the few offered as
+        boxes (those present, those ticked, those found), never every member at once."""
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members
+        if shown is not None:
+            self.fields["attendees"].widget.choices = [(u.pk, u.public_name) for u in shown]
         if published:
             del self.fields["publish"]
         else:
@@ -265,13 +269,39 @@ class MinutesForm(forms.Form):
         self.fields["attendees"].label_from_instance = lambda u: u.public_name
 
 
+AGENDA_CHOICES = 100
+
+
+class LazyChoices:
+    """A widget's choices read from the database only when the widget is rendered."""
+
+    def __init__(self, load):
+        self.load = load
+
+    def __iter__(self):
+        return iter(self.load())
+
+
 class AgendaForm(forms.Form):
-    proposal = forms.ModelChoiceField(label=_("Proposal"), queryset=Proposal.objects.none())
+    proposal = forms.ModelChoiceField(
+        label=_("Proposal"),
+        queryset=Proposal.objects.none(),
+        help_text=_(
+            "The latest waiting proposals; an older one goes on the agenda from its own page."
+        ),
+    )
 
     def __init__(self, *args, platform: Platform, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].queryset = Proposal.objects.filter(
+        waiting = Proposal.objects.filter(
             platform=platform, state__in=[Proposal.State.SUBMITTED, Proposal.State.REGISTERED]
+        )
+        self.fields["proposal"].queryset = waiting
+        # the list offers the latest ones only (a council can have thousands waiting);
+        # any waiting proposal still validates
+        latest = waiting.order_by("-submitted_at", "-pk").only("pk", "title")[:AGENDA_CHOICES]
+        self.fields["proposal"].widget.choices = LazyChoices(
+            lambda: [("", "---------")] + [(p.pk, f"#{p.pk} {p.title}") for p in latest]
         )
 
 

@@ -56,6 +56,26 @@ def overdue_condition(on=None, party: str = "") -> Q:
     )
 
 
+# Public and submitted: what the tracker lists (the partial indexes below hold these rows).
+PUBLIC_SUBMITTED = ~Q(state__in=("draft", "screening", "screened_out")) & Q(
+    submitted_at__isnull=False
+)
+
+# Awaiting an addressee's answer in a state where one is still due (overdue_condition without
+# the date): the partial index for the overdue filter holds these rows only.
+AWAITING_ACTIVE = awaiting_answer_condition() & ~Q(
+    state__in=(
+        "resolved",
+        "withdrawn",
+        "duplicate",
+        "rejected",
+        "screened_out",
+        "draft",
+        "screening",
+    )
+)
+
+
 class Proposal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -181,6 +201,30 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["platform", "state"], name="proposal_platform_state"),
             models.Index(fields=["police_unit", "state"], name="proposal_unit_state"),
+            # The tracker reads public proposals newest first, a page at a time by keyset
+            # (forums.selectors.tracker_matches): each filter has an index in that order, so a
+            # page reads its 31 rows. The condition repeats the tracker's own WHERE so the
+            # planner can prove the partial index applies.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                name="proposal_public_recent",
+                condition=PUBLIC_SUBMITTED,
+            ),
+            models.Index(fields=["state", "-submitted_at", "-id"], name="proposal_state_recent"),
+            models.Index(
+                fields=["category", "-submitted_at", "-id"],
+                name="proposal_category_recent",
+                condition=PUBLIC_SUBMITTED,
+            ),
+            # overdue answers (the tracker's filter, reminders): the few rows still awaiting
+            # an answer in an active state, by date due; the condition is overdue_condition's
+            models.Index(
+                fields=["response_due"],
+                name="proposal_awaiting_due",
+                condition=AWAITING_ACTIVE,
+            ),
+            # a person's own proposals, newest first (forums.selectors.personal_page)
+            models.Index(fields=["author", "-created_at", "-id"], name="proposal_author_recent"),
         ]
 
     def __str__(self):

@@ -140,6 +140,17 @@ def can_manage_meetings(user, platform: Platform) -> bool:
     return platform_perms.can_act_as_secretariat(user, platform)
 
 
+def attendance_candidates(platform: Platform) -> QuerySet:
+    """Who may be recorded present at the platform's meetings: its current members. The same
+    queryset validates the ticked boxes and answers the secretariat's search for a name."""
+    from accounts.models import User
+    from platforms.models import Membership
+
+    return User.objects.filter(
+        pk__in=Membership.objects.current().filter(platform=platform).values("user_id")
+    )
+
+
 def liaison_queue(user) -> QuerySet[Proposal]:
     """Open proposals addressed to the units the user answers for."""
     units = platform_perms.units_user_responds_for(user)

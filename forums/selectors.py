@@ -1,6 +1,7 @@
 """Reads for the tracker, the proposal page and the liaison dashboard: bounded queries."""
 
 import re
+from datetime import datetime, time, timedelta
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.db import connection
@@ -16,6 +17,7 @@ from forums.models import (
     awaiting_answer_condition,
     overdue_condition,
 )
+from forums.paging import COUNT_CAP, CappedCount, capped_counts, keyset_page
 from platforms.models import Platform, PoliceUnit, Territory
 
 # the lookup django.contrib.postgres registers, without installing that app for one lookup
@@ -63,7 +65,12 @@ def search(qs: QuerySet[Proposal], query: str) -> QuerySet[Proposal]:
     return qs.alias(**aliases).filter(match)
 
 
-def tracker(
+TRACKER_PAGE = 30
+# the tracker's order; the indexes of migration 0009 hold public proposals in it
+TRACKER_KEYS = ("submitted_at", "pk")
+
+
+def tracker_matches(
     *,
     platform: Platform | None = None,
     state: str = "",
@@ -76,29 +83,46 @@ def tracker(
     since=None,
     until=None,
 ) -> QuerySet[Proposal]:
-    """Public proposals with everything a list row shows, in one query per page."""
-    qs = Proposal.objects.public().select_related("platform", "origin", "police_unit")
+    """Public proposals matching the tracker's filters: no annotation, no order.
+
+    Every condition is one an index of migration 0009 (or 0004 for words) answers in the
+    tracker's order, so a page reads its 31 rows, not the table. A public proposal always has
+    a submission time (the services that make it public set it); the condition is repeated
+    here because the indexes and the keyset compare on it.
+    """
+    qs = Proposal.objects.public().filter(submitted_at__isnull=False)
     if platform is not None:
         qs = qs.filter(Q(platform=platform) | Q(origin=platform))
     if state:
         qs = qs.filter(state=state)
     if category:
         qs = qs.filter(category=category)
-    if territory is not None:
-        qs = qs.filter(origin__territory__path__startswith=territory.path)
-    if district is not None:
-        qs = qs.filter(origin__territory__path__startswith=district.path)
+    for scope in (territory, district):
+        if scope is not None:
+            qs = qs.filter(origin__territory__path__startswith=scope.path)
     if unit is not None:
         qs = qs.filter(police_unit__path__startswith=unit.path)
+    # whole days in the portal's time zone, as bounds on the column (a cast to a date per row
+    # would keep the index from answering)
     if since is not None:
-        qs = qs.filter(submitted_at__date__gte=since)
+        qs = qs.filter(submitted_at__gte=_day_start(since))
     if until is not None:
-        qs = qs.filter(submitted_at__date__lte=until)
+        qs = qs.filter(submitted_at__lt=_day_start(until + timedelta(days=1)))
     if overdue:
         qs = qs.overdue()
-    qs = search(qs, query)
-    # a correlated subquery, not a GROUP BY: it runs for the page's rows only, and the
-    # paginator's COUNT(*) leaves it out
+    return search(qs, query)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def tracker_rows(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a tracker row shows: platforms, unit, support count and latest answer status.
+
+    Correlated subqueries, not a GROUP BY: PostgreSQL evaluates them for the rows of the page
+    only, after the LIMIT.
+    """
     supporters = (
         Supporter.objects.filter(proposal=OuterRef("pk"))
         .order_by()
@@ -111,9 +135,43 @@ def tracker(
         .order_by("-published_at", "-pk")
         .values("status")[:1]
     )
-    return qs.annotate(
+    return qs.select_related("platform", "origin", "police_unit").annotate(
         support_count=Subquery(supporters), answer_status=Subquery(latest_answer)
-    ).order_by("-submitted_at", "-pk")
+    )
+
+
+def tracker(**filters) -> QuerySet[Proposal]:
+    """Public proposals with everything a list row shows, newest first (the whole selection:
+    page it with tracker_page)."""
+    return tracker_rows(tracker_matches(**filters)).order_by("-submitted_at", "-pk")
+
+
+def tracker_page(*, after: str = "", before: str = "", per_page: int = TRACKER_PAGE, **filters):
+    """One page of the tracker and the (capped) number of matches: two queries at any size.
+
+    A search first takes the ids of up to COUNT_CAP + 1 matches from the word and trigram
+    indexes (that is also the count). When they are all, the page is sorted from those ids;
+    only a word matching more than that walks the date index testing each row, and then a
+    page is found within a few thousand rows. (Testing rows along the date index for a rare
+    word would compute to_tsvector on the whole table: a minute at 200,000 proposals.)
+    """
+    matches = tracker_matches(**filters)
+    if filters.get("query") and search_terms(filters["query"]):
+        ids = list(matches.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = CappedCount(len(ids))
+        if count.exact:
+            matches = Proposal.objects.filter(pk__in=ids)
+    else:
+        count = capped_counts({"matches": matches})["matches"]
+    return keyset_page(
+        tracker_rows(matches),
+        keys=TRACKER_KEYS,
+        descending=True,
+        per_page=per_page,
+        after=after,
+        before=before,
+        count=count,
+    )
 
 
 def tracker_choices() -> dict:
@@ -137,8 +195,39 @@ def tracker_choices() -> dict:
     }
 
 
+TIMELINE_PAGE = 50
+COMMENTS_PAGE = 50
+
+
 def timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:
-    return proposal.events.select_related("platform", "actor").order_by("at", "pk")
+    return proposal.events.select_related("platform").order_by("at", "pk")
+
+
+def timeline_page(proposal: Proposal, *, older: str = "", per_page: int = TIMELINE_PAGE):
+    """The latest events, or those before the `older` cursor, oldest first on the page: one
+    query on the (proposal, at) index however long the history."""
+    page = keyset_page(
+        proposal.events.select_related("platform"),
+        keys=("at", "pk"),
+        descending=True,
+        per_page=per_page,
+        after=older,
+    )
+    page.object_list.reverse()
+    return page
+
+
+def comments_page(proposal: Proposal, *, older: str = "", per_page: int = COMMENTS_PAGE):
+    """The latest comments (or those before a cursor), oldest first on the page: one query."""
+    page = keyset_page(
+        proposal.comments.select_related("author"),
+        keys=("created_at", "pk"),
+        descending=True,
+        per_page=per_page,
+        after=older,
+    )
+    page.object_list.reverse()
+    return page
 
 
 def published_responses(proposal: Proposal) -> QuerySet[PoliceResponse]:
@@ -154,14 +243,23 @@ def escalation_path(proposal: Proposal) -> list[Escalation]:
 
 
 LIAISON_VIEWS = ("all", "unanswered", "overdue", "mine")
+LIAISON_PAGE = 50
 
 
 def liaison_dashboard(
-    queue: QuerySet[Proposal], *, show: str = "all", user=None
-) -> tuple[list[Proposal], dict]:
-    """Open proposals by age with overdue first, and the counts behind each filter link.
+    queue: QuerySet[Proposal],
+    *,
+    show: str = "all",
+    user=None,
+    after: str = "",
+    before: str = "",
+    per_page: int = LIAISON_PAGE,
+):
+    """A page of the chosen view of the queue, oldest first (the longest waiting, so the
+    overdue, lead), and the counts behind each filter link.
 
-    Two queries: the rows (at most 200 of the chosen view) and one aggregate for every counter.
+    Two queries at any size: the page (keyset on the submission time) and every counter,
+    each capped (forums.paging.capped_counts). Returns the page and the counts.
     """
     today = timezone.localdate()
     # the police's own deadline: a local self-government answer does not clear it
@@ -171,19 +269,26 @@ def liaison_dashboard(
         "overdue": overdue_condition(today, "police"),
         "mine": Q(assigned_officer=user) if user is not None else Q(pk__in=[]),
     }
-    rows = list(
-        queue.filter(filters.get(show, Q()))
-        .select_related("platform", "police_unit", "assigned_officer")
-        .order_by("submitted_at", "pk")[:200]
+    queue = queue.filter(submitted_at__isnull=False)
+    page = keyset_page(
+        queue.filter(filters.get(show, Q())).select_related(
+            "platform", "police_unit", "assigned_officer"
+        ),
+        keys=("submitted_at", "pk"),
+        descending=False,
+        per_page=per_page,
+        after=after,
+        before=before,
     )
-    rows.sort(key=lambda p: ("police" not in p.overdue_parties, p.submitted_at))
-    counts = queue.aggregate(
-        total=Count("pk"),
-        unanswered=Count("pk", filter=filters["unanswered"]),
-        overdue=Count("pk", filter=filters["overdue"]),
-        mine=Count("pk", filter=filters["mine"]),
+    counts = capped_counts(
+        {
+            "total": queue,
+            "unanswered": queue.filter(filters["unanswered"]),
+            "overdue": queue.filter(filters["overdue"]),
+            "mine": queue.filter(filters["mine"]),
+        }
     )
-    return rows, counts
+    return page, counts
 
 
 def addressable_units(platform: Platform) -> QuerySet[PoliceUnit]:
@@ -255,6 +360,25 @@ def community_forums(query: str, limit: int = 30) -> list[Platform]:
     return list(qs.order_by("name")[:limit])
 
 
+PEOPLE_FOUND = 20
+
+
+def find_people(candidates: QuerySet, query: str, *, limit: int = PEOPLE_FOUND) -> list:
+    """Up to `limit` of `candidates` whose name holds every word of the query (one query,
+    never the whole list): for forms that would otherwise list every member."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    qs = candidates
+    for term in terms:
+        qs = qs.filter(
+            Q(display_name__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+        )
+    return list(qs.order_by("display_name", "last_name", "first_name", "pk")[:limit])
+
+
 def personal_page(user) -> dict:
     """What a person follows: their platforms, their proposals, votes waiting for them and the
     answers they received. Four queries whatever the numbers."""
@@ -266,6 +390,7 @@ def personal_page(user) -> dict:
         .select_related("platform")
         .order_by("platform__level", "platform__name")
     )
+    # the (author, created_at, id) index: the newest 30 without sorting everything they wrote
     proposals = list(
         Proposal.objects.filter(author=user)
         .select_related("platform", "police_unit")

@@ -151,6 +151,8 @@ class Problem(models.Model):
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["platform", "stage"], name="problem_platform_stage"),
+            # a forum's problem list, a keyset page at a time (forums.problems.views)
+            models.Index(fields=["platform", "-updated_at", "-id"], name="problem_platform_recent"),
             # the hot-spot map groups by cell: only rows with a point take part
             models.Index(
                 fields=["lat", "lon"], name="problem_point", condition=Q(lat__isnull=False)

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.web import run_service
+from forums.paging import capped_counts, keyset_page
 from forums.problems import permissions, selectors, services
 from forums.problems.forms import (
     STAGE_FORMS,
@@ -57,8 +58,15 @@ def problem_list(request, slug: str):
     platform = access_platform(request, slug)
     form = StageFilterForm(request.GET)
     stage = form.cleaned_data.get("stage", "") if form.is_valid() else ""
-    page = Paginator(selectors.problem_list(platform=platform, stage=stage), 30).get_page(
-        request.GET.get("page")
+    problems = selectors.problem_list(platform=platform, stage=stage)
+    page = keyset_page(
+        problems,
+        keys=("updated_at", "pk"),
+        descending=True,
+        per_page=30,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        count=capped_counts({"problems": problems})["problems"],
     )
     return render(
         request,
@@ -311,7 +319,16 @@ def problem_review(request, pk: int):
 def library(request):
     form = LibraryFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(selectors.library(**filters), 20).get_page(request.GET.get("page"))
+    practices = selectors.library(**filters)
+    page = keyset_page(
+        practices,
+        keys=("published_at", "pk"),
+        descending=True,
+        per_page=20,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        count=capped_counts({"practices": practices})["practices"],
+    )
     return render(
         request,
         "forums/problems/library.html",

@@ -5,15 +5,14 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.web import run_service
-from forums import permissions, services, uploads
+from forums import permissions, selectors, services, uploads
 from forums.forms import (
     AgendaForm,
     AgendaItemForm,
@@ -23,17 +22,24 @@ from forums.forms import (
     ReasonForm,
 )
 from forums.models import Meeting, MeetingAttachment
+from forums.paging import keyset_page
 from platforms import permissions as platform_perms
-from platforms.models import Membership
 from platforms.views import access_platform
 
 
 def meeting_list(request, slug: str):
     platform = access_platform(request, slug)
-    meetings = Meeting.objects.filter(platform=platform) | Meeting.objects.filter(guests=platform)
-    page = Paginator(
-        meetings.distinct().select_related("platform").order_by("-starts_at"), 30
-    ).get_page(request.GET.get("page"))
+    # hosted or joined as a guest, without a join that repeats rows (no DISTINCT over them)
+    joined = Meeting.guests.through.objects.filter(platform=platform).values("meeting_id")
+    meetings = Meeting.objects.filter(Q(platform=platform) | Q(pk__in=joined))
+    page = keyset_page(
+        meetings.select_related("platform"),
+        keys=("starts_at", "pk"),
+        descending=True,
+        per_page=30,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     return render(
         request,
         "forums/meeting_list.html",
@@ -149,10 +155,13 @@ def meeting_detail(request, pk: int):
     can_manage = permissions.can_manage_meetings(request.user, platform)
     action = request.POST.get("action") if request.method == "POST" else None
     forms = {}
+    found, find = [], ""
     if can_manage:
-        members = User.objects.filter(
-            memberships__in=Membership.objects.current().filter(platform=platform)
-        ).distinct()
+        members = permissions.attendance_candidates(platform)
+        finding = action == "minutes" and "find_people" in request.POST
+        find = (request.POST if finding else request.GET).get("find", "")[:100]
+        found = selectors.find_people(members, find)
+        shown = _attendance_shown(meeting, members, request.POST if action else {}, found)
 
         def bound(name):
             return request.POST if action == name else None
@@ -161,6 +170,7 @@ def meeting_detail(request, pk: int):
             "minutes": MinutesForm(
                 bound("minutes"),
                 members=members,
+                shown=shown,
                 published=bool(meeting.minutes_published_at),
                 initial={
                     "minutes": meeting.minutes,
@@ -175,7 +185,8 @@ def meeting_detail(request, pk: int):
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied(_("Only the secretariat records meetings."))
-        response = _meeting_action(request, meeting, forms)
+        # "Find" in the attendance form: show the names found, keep what was typed, save nothing
+        response = None if finding else _meeting_action(request, meeting, forms)
         if response:
             return response
     open_for_changes = not meeting.is_cancelled and not meeting.minutes_published_at
@@ -189,13 +200,28 @@ def meeting_detail(request, pk: int):
             "open_for_changes": open_for_changes,
             "held": meeting.starts_at <= timezone.now(),
             "agenda": meeting.agenda.select_related("proposal"),
-            "attendees": meeting.attendees.all(),
+            "attendees_count": meeting.attendees.count(),
+            "find": find,
+            "found": found,
             "corrections": meeting.corrections.select_related("actor"),
             "guests": meeting.guests.all(),
             "files": meeting.files.all(),
             "forms": forms,
         },
     )
+
+
+def _attendance_shown(meeting: Meeting, members, posted, found: list) -> list:
+    """The people offered as boxes in the attendance form: those recorded present, those
+    ticked in a form sent back, and those found by name; never every member (issue 13)."""
+    ticked = [int(v) for v in (posted.getlist("attendees") if posted else []) if v.isdecimal()]
+    ticked = [v for v in ticked if v < 2**63]
+    limit = MinutesForm.base_fields["attendees"].limit
+    people = {u.pk: u for u in meeting.attendees.all()[:limit]}
+    if ticked:
+        people.update((u.pk, u) for u in members.filter(pk__in=ticked[:limit]))
+    people.update((u.pk, u) for u in found)
+    return sorted(people.values(), key=lambda u: (u.public_name.casefold(), u.pk))
 
 
 def meeting_file(request, pk: int):

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,6 +32,7 @@ from forums.forms import (
     TrackerFilterForm,
 )
 from forums.models import Attachment, Category, Comment, PoliceResponse, Proposal, ResponseTemplate
+from forums.paging import capped_counts
 from platforms import permissions as platform_perms
 from platforms.models import Platform
 from platforms.views import access_platform
@@ -40,18 +40,11 @@ from platforms.views import access_platform
 
 def access_proposal(request, pk: int) -> Proposal:
     """A proposal the user may see; 404 for missing and for someone else's draft alike."""
+    # Joined: what every proposal has and the page always shows. The optional relations
+    # (group, local self-government, decision, duplicate, assigned officer) load by primary
+    # key only when set: a ten-table join cost 15-40 ms of planning on every view (issue 13).
     proposal = get_object_or_404(
-        Proposal.objects.select_related(
-            "platform",
-            "origin",
-            "police_unit",
-            "lsg_territory",
-            "group",
-            "author",
-            "decision",
-            "duplicate_of",
-            "assigned_officer",
-        ),
+        Proposal.objects.select_related("platform", "origin", "police_unit", "author"),
         pk=pk,
     )
     if not permissions.can_view_proposal(request.user, proposal):
@@ -63,9 +56,16 @@ def _filters(request) -> dict:
     return TrackerFilterForm(request.GET).filters()
 
 
+def _cursor(request, name: str) -> str:
+    value = request.GET.get(name, "")
+    return value if len(value) <= 200 else ""
+
+
 def tracker(request):
     filters = _filters(request)
-    page = Paginator(selectors.tracker(**filters), 30).get_page(request.GET.get("page"))
+    page = selectors.tracker_page(
+        after=_cursor(request, "after"), before=_cursor(request, "before"), **filters
+    )
     return render(
         request,
         "forums/tracker.html",
@@ -76,23 +76,76 @@ def tracker(request):
             "categories": Category.choices,
             **selectors.tracker_choices(),
             "answer_statuses": dict(PoliceResponse.Status.choices),
+            # labels translated once per page, not once per row (get_FOO_display hashes
+            # every lazy label of the choices on each call)
+            "state_labels": {k: str(v) for k, v in Proposal.State.choices},
+            "category_labels": {k: str(v) for k, v in Category.choices},
         },
     )
 
 
+def _export_refused(request, count, *, limit: int | None = None):
+    """None when this person may export a selection of `count` rows now, else the response
+    that says why.
+
+    Anonymous visitors export up to exports.ANONYMOUS_ROWS rows (a forum, a district); the
+    whole tracker needs signing in, so crawlers cannot hold the web workers (issue 13).
+    """
+    if not request.user.is_authenticated and count.value > exports.ANONYMOUS_ROWS:
+        messages.info(
+            request,
+            _(
+                "To download more than %(n)d proposals at once, sign in, or narrow the filters"
+                " (for example to one forum or district)."
+            )
+            % {"n": exports.ANONYMOUS_ROWS},
+        )
+        return redirect_to_login(request.get_full_path())
+    if limit is not None and count.value > limit:
+        messages.error(
+            request,
+            _("More than %(n)d proposals: narrow the filters or download CSV.") % {"n": limit},
+        )
+        return redirect(f"{reverse('forums:tracker')}?{request.GET.urlencode()}")
+    return None
+
+
+def _selection_size(filters: dict):
+    """How many rows an export of these filters has, counted up to the XLSX limit (capped)."""
+    matches = selectors.tracker_matches(**filters)
+    return capped_counts({"rows": matches}, cap=exports.XLSX_MAX_ROWS)["rows"]
+
+
 def export_csv(request):
-    """The tracker as CSV, same filters, streamed; protected authors are never named."""
-    qs = selectors.tracker(**_filters(request))
-    response = StreamingHttpResponse(exports.csv_chunks(qs), content_type="text/csv; charset=utf-8")
+    """The tracker as CSV, same filters, streamed in chunks; protected authors never named.
+
+    A large selection streams once at a time per person: a second one is refused while the
+    first runs (exports.ExportSlot).
+    """
+    filters = _filters(request)
+    count = _selection_size(filters)
+    refused = _export_refused(request, count)
+    if refused is not None:
+        return refused
+    chunks = exports.csv_chunks(selectors.tracker_matches(**filters))
+    if count.value > exports.ANONYMOUS_ROWS:
+        chunks = exports.ExportSlot.hold(request, chunks)
+        if chunks is None:
+            return render(request, "forums/export_busy.html", status=429)
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
     return response
 
 
 def export_xlsx(request):
-    """The tracker as an Excel workbook, same filters, up to exports.XLSX_MAX_ROWS rows."""
-    qs = selectors.tracker(**_filters(request))
-    content = exports.xlsx_bytes(qs)
-    if content is None:
+    """The tracker as an Excel workbook, same filters, up to exports.XLSX_MAX_ROWS rows:
+    counted first (capped), so a larger selection is refused before anything is built."""
+    filters = _filters(request)
+    refused = _export_refused(request, _selection_size(filters), limit=exports.XLSX_MAX_ROWS)
+    if refused is not None:
+        return refused
+    content = exports.xlsx_bytes(selectors.tracker_matches(**filters))
+    if content is None:  # grew past the limit since it was counted
         messages.error(
             request,
             _("More than %(n)d proposals: narrow the filters or download CSV.")
@@ -226,7 +279,6 @@ def proposal_detail(request, pk: int):
     if request.method == "POST":
         return _proposal_action(request, proposal)
     user = request.user
-    comments = proposal.comments.select_related("author", "hidden_by")
     actions = _actions(user, proposal)
     drafts = []
     if actions.get("can_respond"):
@@ -237,12 +289,13 @@ def proposal_detail(request, pk: int):
         {
             "proposal": proposal,
             "show_author": permissions.can_see_author(user, proposal),
-            "timeline": selectors.timeline(proposal),
+            # the latest events and comments, older ones a link away: one query each
+            "timeline": selectors.timeline_page(proposal, older=_cursor(request, "events")),
             "responses": selectors.published_responses(proposal),
             "draft_responses": drafts,
             "escalations": selectors.escalation_path(proposal),
             "attachments": uploads.listing(proposal),
-            "comments": comments,
+            "comments": selectors.comments_page(proposal, older=_cursor(request, "comments")),
             "supporters": proposal.supporters.count(),
             "comment_form": CommentForm(),
             "escalate_form": EscalateForm(),
@@ -478,10 +531,18 @@ def liaison_dashboard(request):
         raise PermissionDenied(_("This page is for police liaison officers."))
     show = request.GET.get("show", "all")
     show = show if show in selectors.LIAISON_VIEWS else "all"
-    rows, counts = selectors.liaison_dashboard(
-        permissions.liaison_queue(request.user), show=show, user=request.user
+    page, counts = selectors.liaison_dashboard(
+        permissions.liaison_queue(request.user),
+        show=show,
+        user=request.user,
+        after=_cursor(request, "after"),
+        before=_cursor(request, "before"),
     )
-    return render(request, "forums/liaison.html", {"rows": rows, "counts": counts, "show": show})
+    return render(
+        request,
+        "forums/liaison.html",
+        {"page": page, "rows": page.object_list, "counts": counts, "show": show},
+    )
 
 
 @login_required
