@@ -1,6 +1,6 @@
 from django.urls import path
 
-from platforms import views, wizard
+from platforms import audit, views, wizard
 
 app_name = "platforms"
 
@@ -13,6 +13,7 @@ urlpatterns = [
         wizard.register_remove_contact,
         name="register_remove_contact",
     ),
+    path("audit/", audit.audit_log, name="audit"),
     path("<slug:slug>/", views.platform_detail, name="detail"),
     path("<slug:slug>/invitation/<str:token>/", wizard.invitation, name="invitation"),
     path("<slug:slug>/answer/", views.answer_registration, name="answer"),
