@@ -66,6 +66,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown on public pages; never the e-mail address."""
+        if self.email.endswith("@erased.invalid"):  # deleted by its owner (accounts.privacy)
+            return _("former member")
         full = f"{self.first_name} {self.last_name}".strip()
         return self.display_name or full or _("Member #%(id)s") % {"id": self.pk}
 

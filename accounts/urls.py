@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_privacy
 
 app_name = "accounts"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("privacy/", views_privacy.privacy, name="privacy"),
+    path("privacy/my-data.json", views_privacy.privacy_export, name="privacy_export"),
 ]

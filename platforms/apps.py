@@ -13,3 +13,9 @@ class PlatformsConfig(AppConfig):
 
         # after every migrate and test flush: history tables refuse UPDATE and DELETE
         post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="platforms_append_only")
+
+        from accounts.privacy import account_erased
+        from platforms.privacy import on_account_erased
+
+        # a deleted account's memberships and posts end with it
+        account_erased.connect(on_account_erased, dispatch_uid="platforms_account_erased")
