@@ -220,3 +220,43 @@ def test_exports_and_the_api_carry_no_e_mail_address_and_no_protected_name(
             assert user.email not in text, url
         # the protected author is named nowhere, not even in the API or an export
         assert "Bermet Hidden-Name" not in text, url
+
+
+# --- private files ----------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_drafts_attachment_is_checked_on_every_request_and_never_under_media(
+    client, forum, alice, sam, cyril, settings, tmp_path
+):
+    """Private files have no public address: /media/ is not served, and the download view
+    asks the proposal's permission check each time (author yes; others, even signed in, 404)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = forum_services.proposal_create(
+        platform=forum, author=alice, title="Draft", body="B", category="school"
+    )
+    item = forum_services.attachment_add(
+        proposal=draft,
+        actor=alice,
+        upload=SimpleUploadedFile("photo.png", _png(), content_type="image/png"),
+    )
+    url = reverse("forums:attachment", args=[item.pk])
+    client.force_login(alice)
+    assert client.get(url).status_code == 200
+    for other in (sam, cyril):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404
+    assert client.get(f"{settings.MEDIA_URL}{item.file.name}").status_code == 404
