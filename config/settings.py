@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # decides, before anything reads, whether this request may read from the replica
+    "config.routers.ReplicaReadMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +123,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL read replica for public pages and the API (config.routers): the same database
+# streamed by replication. Tests point it at the primary as a mirror.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Stateless web tier: sessions in the database every replica shares (not in process memory).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -217,6 +233,27 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploads and generated files (attachments, meeting files, evidence, report PDFs, import
+# previews) go through the storage API only, so S3-compatible storage replaces the disk by
+# settings alone (django-storages, the `s3` extra): set AWS_STORAGE_BUCKET_NAME.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # private objects, served through the portal's own views (which check access)
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The LCPC import's preview keeps the file in the shared storage, so the confirmation may reach
+# another web replica than the preview did.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+# A bulk import file with more rows than this runs as a Celery job with progress in the admin.
+IMPORT_ASYNC_ROWS = envint("IMPORT_ASYNC_ROWS", 500)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
