@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("open_platforms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# background bulk imports (platforms.tasks_imports)
+app.autodiscover_tasks(related_name="tasks_imports")
 
 
 @app.on_after_configure.connect

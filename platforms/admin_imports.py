@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.module_loading import import_string
@@ -22,7 +22,8 @@ from import_export.forms import ConfirmImportForm
 from import_export.tmp_storages import TempFolderStorage
 
 from platforms.imports import FORMATS, dataset_from_file, lcpc_import
-from platforms.models import Committee
+from platforms.models import Committee, ImportJob
+from platforms.tasks_imports import import_async_rows, import_job_confirm, import_job_create
 
 
 class LcpcImportForm(forms.Form):
@@ -72,7 +73,12 @@ class LcpcImportAdminMixin:
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import_lcpcs"
         view = self.admin_site.admin_view(self.lcpc_import_view)
-        return [path("import-lcpcs/", view, name=name), *super().get_urls()]
+        job = self.admin_site.admin_view(self.lcpc_job_view)
+        return [
+            path("import-lcpcs/", view, name=name),
+            path("import-lcpcs/jobs/<int:pk>/", job, name=f"{name}_job"),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import_lcpcs": request.user.is_superuser}
@@ -86,6 +92,17 @@ class LcpcImportAdminMixin:
         posted = request.method == "POST"
         form = LcpcImportForm(request.POST, request.FILES) if posted else LcpcImportForm()
         report = confirm_form = None
+        if posted and form.is_valid() and len(form.cleaned_data["dataset"]) > import_async_rows():
+            # a national file: a worker imports it, this page shows its progress
+            upload = form.cleaned_data["file"]
+            job = import_job_create(
+                raw=form.cleaned_data["raw"],
+                original_name=upload.name,
+                rows=len(form.cleaned_data["dataset"]),
+                dry_run=form.cleaned_data["dry_run"],
+                actor=request.user,
+            )
+            return redirect(self._job_url(job))
         if posted and form.is_valid():
             dry_run = form.cleaned_data["dry_run"]
             report = lcpc_import(
@@ -105,6 +122,42 @@ class LcpcImportAdminMixin:
                     }
                 )
         return self._lcpc_page(request, form=form, report=report, confirm_form=confirm_form)
+
+    def _job_url(self, job: ImportJob) -> str:
+        from django.urls import reverse
+
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import_lcpcs_job"
+        return reverse(name, kwargs={"pk": job.pk})
+
+    def lcpc_job_view(self, request, pk: int):
+        """A background import: state, progress and errors; refreshes itself until finished
+        (a meta refresh, so it works without JavaScript); confirms a clean dry run."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=pk)
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                real = import_job_confirm(job=job, actor=request.user)
+            except ValidationError:
+                messages.error(
+                    request, _("Only a finished dry run without errors can be imported.")
+                )
+            else:
+                return redirect(self._job_url(real))
+        if job.state == ImportJob.State.DONE and not job.dry_run:
+            messages.success(
+                request,
+                ngettext("%(count)d LCPC imported.", "%(count)d LCPCs imported.", job.created)
+                % {"count": job.created},
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import LCPCs"),
+            "job": job,
+            "refresh_seconds": 3,
+        }
+        return TemplateResponse(request, "admin/platforms/import_job.html", context)
 
     def _lcpc_confirm(self, request):
         """Import the file stored at the preview; it is removed once imported."""

@@ -120,9 +120,11 @@ class LcpcResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
 
-    def __init__(self, *, actor: User | None = None, **kwargs):
+    def __init__(self, *, actor: User | None = None, progress=None, progress_every=100, **kwargs):
         super().__init__(**kwargs)
         self.actor = actor
+        # progress(rows done) every `progress_every` rows: a background job's admin page
+        self.progress, self.progress_every, self.done = progress, progress_every, 0
         self.rows: list[LcpcRow] = []
         self._pending: dict[int, LcpcRow] = {}
 
@@ -147,6 +149,13 @@ class LcpcResource(resources.ModelResource):
         self._committees = committee_lookup()
         self._seen: dict[tuple[int, str], int] = {}
         self.rows, self._pending = [], {}
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self.done += 1
+        if self.progress is not None and self.done % self.progress_every == 0:
+            self.progress(self.done)
+        return result
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return not any(_text(value) for value in row.values())
@@ -356,9 +365,17 @@ def _result_errors(result) -> list[tuple[int, str]]:
 
 
 def lcpc_import(
-    *, dataset: tablib.Dataset, dry_run: bool, actor: User | None = None
+    *,
+    dataset: tablib.Dataset,
+    dry_run: bool,
+    actor: User | None = None,
+    progress=None,
+    progress_every: int = 100,
 ) -> LcpcImportReport:
-    """Create an active LCPC per row, or nothing at all if any row has an error."""
+    """Create an active LCPC per row, or nothing at all if any row has an error.
+
+    `progress(rows done)` is called every `progress_every` rows (background jobs).
+    """
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Only a system administrator may import LCPCs."))
     dataset = _normalised(dataset)
@@ -371,7 +388,7 @@ def lcpc_import(
             ],
             dry_run=dry_run,
         )
-    resource = LcpcResource(actor=actor)
+    resource = LcpcResource(actor=actor, progress=progress, progress_every=progress_every)
     with transaction.atomic():
         result = resource.import_data(
             dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True

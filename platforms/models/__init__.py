@@ -18,6 +18,9 @@ from platforms.models.decisions import (  # noqa: F401
     RuleKind,
     Vote,
 )
+from platforms.models.imports import (  # noqa: F401
+    ImportJob,
+)
 from platforms.models.membership import (  # noqa: F401
     Membership,
     MembershipQuerySet,

@@ -1,0 +1,129 @@
+"""Large bulk imports run by a Celery worker, with progress the admin page shows.
+
+A file over `IMPORT_ASYNC_ROWS` rows is stored in the default storage (shared by every web
+replica and worker), an ImportJob row is created, and the job runs `lcpc_import` as the admin
+page would: all or nothing, and a dry run writes nothing. While the import's transaction is
+open, progress is written to the job row through a second connection, so that the admin page
+sees it at once and a rollback of the import does not roll it back.
+"""
+
+import uuid
+from io import BytesIO
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from platforms.imports import dataset_from_file, lcpc_import
+from platforms.models import ImportJob
+
+# write progress every this many rows (one UPDATE each)
+PROGRESS_EVERY = 100
+
+
+def import_async_rows() -> int:
+    return getattr(settings, "IMPORT_ASYNC_ROWS", 500)
+
+
+def import_job_create(*, raw: bytes, original_name: str, rows: int, dry_run: bool, actor: User):
+    """Store the file and queue its import (after the commit, so the worker finds the row)."""
+    if not actor.is_superuser:
+        raise PermissionDenied
+    suffix = Path(original_name).suffix.lower()
+    name = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", ContentFile(raw))
+    job = ImportJob.objects.create(
+        file_name=name,
+        original_name=original_name[:300],
+        total_rows=rows,
+        dry_run=dry_run,
+        created_by=actor,
+    )
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, actor: User) -> ImportJob:
+    """After a clean dry run, import the same stored file for real."""
+    if not actor.is_superuser:
+        raise PermissionDenied
+    if not (job.dry_run and job.state == ImportJob.State.DONE and not job.errors):
+        raise ValidationError("only a clean, finished dry run can be confirmed")
+    real = ImportJob.objects.create(
+        kind=job.kind,
+        file_name=job.file_name,
+        original_name=job.original_name,
+        total_rows=job.total_rows,
+        dry_run=False,
+        created_by=actor,
+    )
+    transaction.on_commit(lambda: run_import_job.delay(real.pk))
+    return real
+
+
+class ProgressWriter:
+    """Writes processed_rows on its own connection (PostgreSQL only: SQLite would lock)."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.conn = (
+            connections.create_connection("default") if connection.vendor == "postgresql" else None
+        )
+
+    def __call__(self, done: int) -> None:
+        if self.conn is None:
+            return
+        with self.conn.cursor() as cursor:
+            cursor.execute(
+                "UPDATE platforms_importjob SET processed_rows = %s WHERE id = %s",
+                [done, self.job_id],
+            )
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+@shared_task(acks_late=True, max_retries=0)
+def run_import_job(job_id: int) -> str:
+    """Run a pending job once: a second delivery of the message finds it taken and stops."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.PENDING).update(
+        state=ImportJob.State.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "taken"
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    progress = ProgressWriter(job.pk)
+    try:
+        with default_storage.open(job.file_name, "rb") as stored:
+            stream = BytesIO(stored.read())
+        stream.name = job.original_name
+        dataset = dataset_from_file(stream)
+        report = lcpc_import(
+            dataset=dataset,
+            dry_run=job.dry_run,
+            actor=job.created_by,
+            progress=progress,
+            progress_every=PROGRESS_EVERY,
+        )
+        job.errors = [list(error) for error in report.errors]
+        job.created = report.created
+    except (ValidationError, PermissionDenied, OSError) as exc:
+        messages = getattr(exc, "messages", None) or [str(exc)]
+        job.errors = [[0, message] for message in messages]
+        job.created = 0
+    finally:
+        progress.close()
+    job.state = ImportJob.State.FAILED if job.errors else ImportJob.State.DONE
+    job.processed_rows = job.total_rows
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "errors", "created", "processed_rows", "finished_at"])
+    if not job.dry_run or job.errors:
+        # imported, or refused: the file is not needed again
+        default_storage.delete(job.file_name)
+    return job.state
