@@ -5,6 +5,8 @@ def notifications(request):
         return {}
 
     def unread():
-        return user.notifications.filter(read_at__isnull=True).count()
+        from accounts.selectors import unread_count
+
+        return unread_count(user)
 
     return {"unread_notifications": unread}

@@ -129,6 +129,8 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_unread"),
+            # The inbox pages by keyset on this order (accounts.views.notifications).
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),
             # The digest runs scan only the rows still waiting; the partial index stays small.
             models.Index(
                 fields=["user", "category"],

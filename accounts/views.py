@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import ProfileForm
 from accounts.models import NotificationCategory, NotificationFrequency
+from accounts.paging import keyset_page
+from accounts.selectors import unread_count
 from accounts.services import (
     notification_preferences_of,
     notification_preferences_set,
@@ -56,11 +57,17 @@ def profile(request):
 
 @login_required
 def notifications(request):
-    page = Paginator(request.user.notifications.order_by("-created_at", "-pk"), 30).get_page(
-        request.GET.get("page")
+    # Keyset paging on the index notification_inbox (user, -created_at, -id): an inbox of
+    # 20,000 is never sorted or counted whole.
+    page = keyset_page(
+        request.user.notifications.all(),
+        order=("-created_at", "-pk"),
+        size=30,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     # Overrides the context processor's lazy count, so the header and the page share one query.
-    unread = request.user.notifications.filter(read_at__isnull=True).count()
+    unread = unread_count(request.user)
     return render(
         request, "accounts/notifications.html", {"page": page, "unread_notifications": unread}
     )

@@ -1,5 +1,4 @@
 from django import forms
-from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from platforms import selectors
@@ -227,22 +226,41 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.user.public_name} ({obj.get_party_display()})"
 
 
+def offer_members(field, platform: Platform, query: str, chosen=None) -> bool:
+    """Offer the members matching `query` as radio buttons instead of a select of everyone.
+
+    The field still accepts any current member of the platform (one query when it validates);
+    only the choices rendered are bounded. Returns whether more people match.
+    """
+    found, more = selectors.member_search(platform, query, include=chosen)
+    field.queryset = Membership.objects.current().filter(platform=platform).select_related("user")
+    field.widget = forms.RadioSelect()
+    field.widget.choices = [(m.pk, field.label_from_instance(m)) for m in found]
+    return more
+
+
+class MemberSearchForm(forms.Form):
+    """A name to narrow the members a form offers; works without JavaScript (a GET form)."""
+
+    member_q = forms.CharField(label=_("Find a member by name"), max_length=100, required=False)
+
+    def query(self) -> str:
+        return self.cleaned_data.get("member_q", "") if self.is_valid() else ""
+
+
 class DelegateForm(TermForm):
     member = MemberChoiceField(label=_("Member"), queryset=Membership.objects.none())
+    member_search_limit = selectors.MEMBER_SEARCH_LIMIT
 
-    def __init__(self, *args, platform: Platform, **kwargs):
+    def __init__(self, *args, platform: Platform, member_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        current = Membership.objects.current().filter(platform=platform)
-        # one entry per person: a member elected to the secretariat holds two memberships
-        first_per_person = (
-            current.order_by().values("user").annotate(first=Min("pk")).values("first")
-        )
-        self.fields["member"].queryset = current.filter(pk__in=first_per_person).select_related(
-            "user"
+        self.more_members = offer_members(
+            self.fields["member"], platform, member_query, chosen=self.data.get("member")
         )
 
 
 class DecisionForm(forms.Form):
+    member_search_limit = selectors.MEMBER_SEARCH_LIMIT
     matter = forms.ChoiceField(label=_("Matter"), choices=Matter.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -266,10 +284,13 @@ class DecisionForm(forms.Form):
         label=_("Term end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, platform: Platform, **kwargs):
+    def __init__(self, *args, platform: Platform, member_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].queryset = (
-            Membership.objects.current().filter(platform=platform).select_related("user")
+        self.more_members = offer_members(
+            self.fields["candidate"],
+            platform,
+            member_query,
+            chosen=self.data.get("candidate"),
         )
 
 

@@ -4,13 +4,10 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from platforms.models import (
@@ -19,35 +16,20 @@ from platforms.models import (
     Party,
     Platform,
     PlatformContact,
+    Role,
     Territory,
     ThematicGroup,
-)
-
-# People, not rows: a member elected to the secretariat holds two memberships but counts once.
-# A correlated subquery, not a GROUP BY over every membership in the country: it runs for the
-# rows of the page only (index membership_platform_status), and COUNT(*) of the paginator
-# leaves it out.
-MEMBER_COUNT = Coalesce(
-    Subquery(
-        Membership.objects.filter(platform=OuterRef("pk"), status=Membership.Status.ACTIVE)
-        .order_by()
-        .values("platform")
-        .annotate(n=Count("user", distinct=True))
-        .values("n")[:1]
-    ),
-    0,
 )
 
 
 def directory_platforms(
     *, level: str = "", territory: Territory | None = None, query: str = ""
 ) -> QuerySet[Platform]:
-    """Public platforms for the directory, with their member counts in the same query."""
+    """Public platforms for the directory; member counts are a column kept by the services."""
     qs = (
         Platform.objects.filter(status__in=Platform.PUBLIC_STATUSES)
         .select_related("territory", "parent")
-        .annotate(member_count=MEMBER_COUNT)
-        .order_by("level", "name")
+        .order_by("level", "name", "pk")
     )
     if level:
         qs = qs.filter(level=level)
@@ -83,32 +65,84 @@ def directory_territories() -> list[tuple[Territory, list[tuple]]]:
 
 
 def platform_children(platform: Platform) -> QuerySet[Platform]:
+    """Public platforms directly below, by name (slice it: a council may have hundreds)."""
     return (
         platform.children.filter(status__in=Platform.PUBLIC_STATUSES)
         .select_related("territory")
-        .annotate(member_count=MEMBER_COUNT)
-        .order_by("name")
+        .order_by("name", "pk")
     )
 
 
 def platform_members(platform: Platform) -> QuerySet[Membership]:
-    """Current members ordered by party and role, with the user and represented platform."""
+    """Current members by party and role, with the user and represented platform.
+
+    In index order (membership_active_order): slice it, and `by_name` the slice; sorting a
+    council's 40,000 members by name on every view is what made the page slow.
+    """
     return (
         Membership.objects.current()
         .filter(platform=platform)
         .select_related("user", "delegated_from")
-        .order_by("party", "role", "user__display_name", "pk")
+        .order_by("party", "role", "pk")
+    )
+
+
+def by_name(memberships) -> list[Membership]:
+    """A page of memberships by party, role and name (what the page shows in that order)."""
+    return sorted(
+        memberships, key=lambda m: (m.party, m.role, m.user.display_name.casefold(), m.pk)
     )
 
 
 def platform_party_counts(platform: Platform) -> list[dict]:
-    return list(
-        Membership.objects.current()
-        .filter(platform=platform)
-        .values("party")
-        .annotate(n=Count("user", distinct=True))
-        .order_by("party")
-    )
+    """People per party among current members, from the platform row (no query)."""
+    return [{"party": party, "n": n} for party, n in sorted(platform.party_counts.items()) if n]
+
+
+MEMBER_SEARCH_LIMIT = 20
+
+
+def member_search(
+    platform: Platform, query: str, *, limit: int | None = None, include=None
+) -> tuple[list[Membership], bool]:
+    """Current members whose name contains `query`: one row per person, at most `limit`.
+
+    Forms that pick a member offer these instead of a select of every member (a council may
+    have tens of thousands). Returns (rows, more): `more` when the query matches more people.
+    `include` (a membership pk already chosen) is kept among the rows. One query, two with
+    `include`.
+    """
+    limit = limit or MEMBER_SEARCH_LIMIT
+    needle = " ".join((query or "").split())[:100]
+    current = Membership.objects.current().filter(platform=platform).select_related("user")
+    matching = current
+    if needle:
+        matching = matching.filter(
+            Q(user__display_name__icontains=needle)
+            | Q(user__first_name__icontains=needle)
+            | Q(user__last_name__icontains=needle)
+        )
+    # In index order (membership_active_order), stopping at the LIMIT: a council's members are
+    # never all sorted by name. A person holds a few memberships at most: read enough to dedupe.
+    rows = list(matching.order_by("party", "role", "pk")[: limit * 3 + 1])
+    people: dict[int, Membership] = {}
+    for m in rows:
+        people.setdefault(m.user_id, m)
+    found = list(people.values())
+    more = len(found) > limit or len(rows) > limit * 3
+    found = by_name(found[:limit])
+    chosen_pk = str(include or "")
+    # a forged or mangled id ("²", 30 digits) is the form's error to report, never looked up
+    if (
+        chosen_pk.isascii()
+        and chosen_pk.isdigit()
+        and len(chosen_pk) < 19
+        and all(str(m.pk) != chosen_pk for m in found)
+    ):
+        chosen = current.filter(pk=int(chosen_pk)).first()
+        if chosen is not None:
+            found.insert(0, chosen)
+    return found, more
 
 
 def platform_groups(platform: Platform) -> QuerySet[ThematicGroup]:
@@ -204,10 +238,11 @@ def membership_history(platform: Platform, *, viewer=None, reveal_all: bool = Fa
 
 
 def pending_requests(platform: Platform) -> QuerySet[Membership]:
+    """Join requests waiting here, oldest first (index membership_requests)."""
     return (
         Membership.objects.filter(platform=platform, status=Membership.Status.REQUESTED)
         .select_related("user")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
 
 
@@ -240,7 +275,13 @@ def members_by_person(memberships) -> list[Membership]:
             m.roles = [m]
         else:
             first.roles.append(m)
+    # labels resolved once per page: get_FOO_display() per row translates every choice again
+    parties = {value: str(label) for value, label in Party.choices}
+    roles = {value: str(label) for value, label in Role.choices}
     for m in people.values():
+        m.party_label = parties.get(m.party, m.party)
+        for r in m.roles:
+            r.role_label = roles.get(r.role, r.role)
         # the row with a term (secretariat, delegate) shows its term and what it represents
         m.term_row = next((r for r in m.roles if r.term_end), None)
         m.represents = next((r.delegated_from for r in m.roles if r.delegated_from_id), None)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.paging import keyset_page
 from accounts.web import run_service
 from platforms import decisions, permissions, registration, selectors, services
 from platforms.access import Access
@@ -20,6 +21,7 @@ from platforms.forms import (
     DirectoryForm,
     GroupForm,
     JoinForm,
+    MemberSearchForm,
     RequestDecisionForm,
     RuleForm,
     VoteForm,
@@ -37,6 +39,9 @@ from platforms.models import (
 )
 
 MEMBERS_SHOWN = 120
+# A council may have hundreds of forums below it; the rest are one click away in the directory.
+CHILDREN_SHOWN = 60
+REQUESTS_SHOWN = 25
 
 
 def access_platform(request, slug: str) -> Platform:
@@ -101,16 +106,26 @@ def _detail_actions(user, platform: Platform) -> dict:
 
 def platform_detail(request, slug: str):
     platform = access_platform(request, slug)
-    members = selectors.members_by_person(selectors.platform_members(platform)[: MEMBERS_SHOWN + 1])
+    members = selectors.members_by_person(
+        selectors.by_name(selectors.platform_members(platform)[: MEMBERS_SHOWN + 1])
+    )
     party_labels = dict(Party.choices)
     role_labels = dict(Role.choices)
     terms = list(selectors.current_term_holders(platform))
+    children = list(selectors.platform_children(platform)[: CHILDREN_SHOWN + 1])
+    kinds = {value: str(label) for value, label in Platform.Kind.choices}
+    for child in children:
+        child.kind_label = kinds.get(child.kind, "")
     return render(
         request,
         "platforms/platform_detail.html",
         {
             "platform": platform,
-            "children": selectors.platform_children(platform),
+            "children": children[:CHILDREN_SHOWN],
+            "children_truncated": len(children) > CHILDREN_SHOWN,
+            "children_level": Platform.Level.DISTRICT
+            if platform.level == Platform.Level.NATIONAL
+            else Platform.Level.COMMUNITY,
             "members": members[:MEMBERS_SHOWN],
             "members_truncated": len(members) > MEMBERS_SHOWN,
             "party_counts": [
@@ -212,6 +227,17 @@ def join(request, slug: str):
     return render(request, "platforms/join.html", {"platform": platform, "form": form})
 
 
+def _pending_page(request, platform: Platform):
+    """A page of the join requests, oldest first: a council may have thousands waiting."""
+    return keyset_page(
+        selectors.pending_requests(platform),
+        order=("created_at", "pk"),
+        size=REQUESTS_SHOWN,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+
+
 @login_required
 def requests(request, slug: str):
     """Pending join requests, approved or refused by the secretariat or a platform admin."""
@@ -225,11 +251,7 @@ def requests(request, slug: str):
             return render(
                 request,
                 "platforms/requests.html",
-                {
-                    "platform": platform,
-                    "pending": selectors.pending_requests(platform),
-                    "form": form,
-                },
+                {"platform": platform, "pending": _pending_page(request, platform), "form": form},
                 status=400,
             )
         data = form.cleaned_data
@@ -248,7 +270,7 @@ def requests(request, slug: str):
     return render(
         request,
         "platforms/requests.html",
-        {"platform": platform, "pending": selectors.pending_requests(platform), "form": form},
+        {"platform": platform, "pending": _pending_page(request, platform), "form": form},
     )
 
 
@@ -274,7 +296,13 @@ def history(request, slug: str):
         viewer=user,
         reveal_all=user.is_authenticated and permissions.can_decide_membership(user, platform),
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        rows,
+        order=("-at", "-pk"),
+        size=50,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     return render(request, "platforms/history.html", {"platform": platform, "page": page})
 
 
@@ -284,7 +312,8 @@ def delegates(request, slug: str):
     platform = access_platform(request, slug)
     if not permissions.can_name_delegate(request.user, platform):
         raise PermissionDenied(_("Only the secretariat names delegates."))
-    form = DelegateForm(request.POST or None, platform=platform)
+    search = MemberSearchForm(request.GET)
+    form = DelegateForm(request.POST or None, platform=platform, member_query=search.query())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if run_service(
@@ -304,7 +333,13 @@ def delegates(request, slug: str):
     return render(
         request,
         "platforms/delegates.html",
-        {"platform": platform, "form": form, "current": current, "today": timezone.localdate()},
+        {
+            "platform": platform,
+            "form": form,
+            "search": search,
+            "current": current,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -393,9 +428,11 @@ def decision_list(request, slug: str):
 @login_required
 def decision_new(request, slug: str):
     platform = access_platform(request, slug)
+    search = MemberSearchForm(request.GET)
     form = DecisionForm(
         request.POST or None,
         platform=platform,
+        member_query=search.query(),
         initial={"matter": request.GET.get("matter", Matter.OTHER)},
     )
     if request.method == "POST" and form.is_valid():
@@ -412,7 +449,11 @@ def decision_new(request, slug: str):
             decision = None
         if decision:
             return redirect(decision.get_absolute_url())
-    return render(request, "platforms/decision_form.html", {"platform": platform, "form": form})
+    return render(
+        request,
+        "platforms/decision_form.html",
+        {"platform": platform, "form": form, "search": search},
+    )
 
 
 def decision_detail(request, slug: str, pk: int):

@@ -96,12 +96,21 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     platform = factory.SubFactory(PlatformFactory)
     party = Party.CITIZEN
     role = Role.MEMBER
     status = Membership.Status.ACTIVE
+
+    @factory.post_generation
+    def counted(self, create, extracted, **kwargs):
+        """The platform's member count follows, as the membership services keep it."""
+        if create:
+            from platforms.services import platform_member_count_refresh
+
+            platform_member_count_refresh(platform_id=self.platform_id)
 
 
 class ThematicGroupFactory(factory.django.DjangoModelFactory):

@@ -60,7 +60,28 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["platform", "party", "role"]
-        indexes = [models.Index(fields=["platform", "status"], name="membership_platform_status")]
+        indexes = [
+            models.Index(fields=["platform", "status"], name="membership_platform_status"),
+            # a platform's members in the order its page lists them: read up to a LIMIT, never
+            # sorted whole (platform_members, member_search)
+            models.Index(
+                fields=["platform", "party", "role", "id"],
+                condition=Q(status="active"),
+                name="membership_active_order",
+            ),
+            # the few term holders (secretariat, delegates) among thousands of members
+            models.Index(
+                fields=["platform"],
+                condition=Q(status="active") & (Q(role="secretariat") | Q(party="delegate")),
+                name="membership_term_holders",
+            ),
+            # join requests waiting on a platform, oldest first, paged by keyset
+            models.Index(
+                fields=["platform", "created_at", "id"],
+                condition=Q(status="requested"),
+                name="membership_requests",
+            ),
+        ]
         constraints = [
             # One open (requested or active) membership per user, platform and role.
             models.UniqueConstraint(

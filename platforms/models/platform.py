@@ -70,6 +70,12 @@ class Platform(TreeNode):
     submitted_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
+    # People with an active membership here (a member elected to the secretariat counts once).
+    # Kept by the membership services in the transaction that changes a membership, so lists of
+    # platforms never count memberships per request; `recount_members` repairs any drift.
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
+    # People per party among current members ({"ngo": 3, …}), kept with member_count.
+    party_counts = models.JSONField(default=dict, editable=False)
 
     objects = TreeQuerySet.as_manager()
 
@@ -314,6 +320,14 @@ class PlatformEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [
+            # the membership history of a platform pages by keyset on this order
+            models.Index(
+                fields=["platform", "-at", "-id"],
+                condition=Q(membership__isnull=False),
+                name="event_membership_history",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(platform__isnull=False) | Q(unit__isnull=False),

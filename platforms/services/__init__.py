@@ -21,6 +21,8 @@ from platforms.services.membership import (  # noqa: F401
     membership_grant,
     membership_refuse,
     membership_request,
+    platform_member_count_refresh,
+    platform_member_counts_recount,
     terms_check,
 )
 from platforms.services.police import (  # noqa: F401

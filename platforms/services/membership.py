@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,64 @@ from platforms.roles import roles_rebuild, roles_sync
 from platforms.services.events import event_record
 
 TERM_REMINDER_DAYS = 30
+
+
+def _active_people(platform_ref) -> Coalesce:
+    # People, not rows: a member elected to the secretariat holds two memberships but counts
+    # once. One platform's memberships only (index membership_platform_status).
+    return Coalesce(
+        Subquery(
+            Membership.objects.filter(platform=platform_ref, status=Membership.Status.ACTIVE)
+            .order_by()
+            .values("platform")
+            .annotate(n=Count("user", distinct=True))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def _party_counts(platform_id: int) -> dict[str, int]:
+    rows = (
+        Membership.objects.current()
+        .filter(platform_id=platform_id)
+        .values("party")
+        .annotate(n=Count("user", distinct=True))
+        .order_by("party")
+    )
+    return {row["party"]: row["n"] for row in rows}
+
+
+def platform_member_count_refresh(*, platform_id: int) -> None:
+    """Recount one platform's members and their parties, in the membership change's transaction.
+
+    The UPDATE locks the platform row, so two changes on one platform count one after the other.
+    """
+    Platform.objects.filter(pk=platform_id).update(
+        member_count=_active_people(OuterRef("pk")), party_counts=_party_counts(platform_id)
+    )
+
+
+def platform_member_counts_recount(*, platform_ids=None) -> int:
+    """Recount every platform's members (or those of `platform_ids`); returns the rows fixed.
+
+    Also what moves terms that started or ended with the calendar into the party counts.
+    """
+    platforms = Platform.objects.all()
+    if platform_ids is not None:
+        platforms = platforms.filter(pk__in=platform_ids)
+    fixed = 0
+    rows = platforms.annotate(expected=_active_people(OuterRef("pk"))).values_list(
+        "pk", "member_count", "party_counts", "expected"
+    )
+    for pk, count, parties, expected in rows.iterator(chunk_size=500):
+        expected_parties = _party_counts(pk)
+        if count != expected or parties != expected_parties:
+            Platform.objects.filter(pk=pk).update(
+                member_count=expected, party_counts=expected_parties
+            )
+            fixed += 1
+    return fixed
 
 
 @transaction.atomic
@@ -63,6 +123,7 @@ def membership_grant(
     ).exists():
         raise ValidationError(_("This person already holds this role on this platform."))
     membership.save()
+    platform_member_count_refresh(platform_id=platform.pk)
     event_record(
         platform=platform,
         kind=PlatformEvent.Kind.MEMBERSHIP,
@@ -88,6 +149,7 @@ def membership_end(
     membership.status = Membership.Status.ENDED
     membership.ended_at = timezone.now()
     membership.save(update_fields=["status", "ended_at"])
+    platform_member_count_refresh(platform_id=membership.platform_id)
     event_record(
         platform=membership.platform,
         kind=PlatformEvent.Kind.MEMBERSHIP,
@@ -175,6 +237,7 @@ def membership_approve(*, membership: Membership, actor: User) -> Membership:
     membership = _pending(membership, actor)
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["status"])
+    platform_member_count_refresh(platform_id=membership.platform_id)
     event_record(
         platform=membership.platform,
         kind=PlatformEvent.Kind.MEMBERSHIP,
