@@ -24,8 +24,10 @@ def event_record(
         platform=platform,
         kind=kind,
         actor=actor,
-        old=old,
-        new=new,
+        # old/new hold a short state or name (32 characters): a longer group name is cut, not
+        # a database error
+        old=old[:32],
+        new=new[:32],
         reason=reason,
         membership=membership,
         unit_id=post.unit_id if post is not None else None,
