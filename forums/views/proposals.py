@@ -481,9 +481,12 @@ def answer_templates(request):
     )
     if request.method == "POST":
         if request.POST.get("action") == "delete":
-            item = get_object_or_404(
-                ResponseTemplate, pk=_posted(TemplateChoiceForm, request.POST)["template"]
-            )
+            try:
+                chosen = _posted(TemplateChoiceForm, request.POST)["template"]
+            except ValidationError:
+                # no template or not an id: nothing to delete, the list is shown again
+                return redirect("forums:answer_templates")
+            item = get_object_or_404(ResponseTemplate, pk=chosen)
             services.response_template_delete(actor=request.user, template=item)
             messages.success(request, _("Template deleted."))
             return redirect("forums:answer_templates")
