@@ -373,6 +373,24 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.document_errors",
     ],
+    # one name per choice set, so generated clients get stable, readable types
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "assessments.models.Grade",
+        "TerritoryKindEnum": "platforms.models.Territory.Kind",
+        "PlatformKindEnum": "platforms.models.Platform.Kind",
+        "PlatformStatusEnum": "platforms.models.Platform.Status",
+        "PoliceUnitKindEnum": "platforms.models.PoliceUnit.Kind",
+        "MeetingKindEnum": "forums.models.Meeting.Kind",
+        "MeetingStatusEnum": "forums.models.Meeting.Status",
+        "ResponseStatusEnum": "forums.models.PoliceResponse.Status",
+        "ProposalEventKindEnum": "forums.models.ProposalEvent.Kind",
+        "FindingKindEnum": "assessments.models.Finding.Kind",
+        "RecommendationKindEnum": "assessments.models.Recommendation.Kind",
+        "RecommendationStatusEnum": "assessments.models.Recommendation.Status",
+        "ProfileFigureKindEnum": "assessments.models.ProfileFigure.Kind",
+        "ReportStatusEnum": "reporting.models.AnnualReport.Status",
+        "PlanActionStatusEnum": "reporting.models.PlanAction.Status",
+    },
 }
 
 # Content-Security-Policy: scripts only from this site (no inline script anywhere, so a stored

@@ -136,3 +136,12 @@ def _attrs(html: str, tag: str, attr: str) -> list[str]:
     import re
 
     return re.findall(rf'<{tag}[^>]*\s{attr}="([^"]+)"', html)
+
+
+def test_schema_is_valid_openapi_without_warnings(tmp_path):
+    """Validated against the OpenAPI 3 meta-schema; no unresolved types or clashing names."""
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/assessment-results/{id}/" in target.read_text()
