@@ -25,7 +25,7 @@ FULL = {
     "problems": 5000,
     "meetings": 30_000,
     "long_timelines": 20,
-    "reporting_councils": 8,
+    "reporting_councils": 3,
 }
 YEARS = 10
 DOMAIN = "national.openplatforms.kg"

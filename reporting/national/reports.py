@@ -146,8 +146,16 @@ def plans_and_reports(ctx, nation, out=None) -> dict:
     report_events = w.table(
         ReportEvent, ["id", "report_id", "action", "old", "new", "note", "actor_id", "at"]
     )
+    from django.db import connection
+
     from reporting.selectors import report_figures
 
+    if connection.vendor == "postgresql":
+        # a bulk load's session may sort and hash in memory: with the default 4 MB, a membership
+        # subquery over the whole country no longer fits a hashed subplan and the plan turns
+        # quadratic (people_figures at scale 1); the setting ends with this transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
     instances = Platform.objects.in_bulk([p.id for p in upper])
     seconds = {}
     for year, group in ((y, g) for y in years for g in (reporting, [nation.national])):
