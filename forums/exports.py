@@ -6,6 +6,7 @@ protected authors are never named; formula-like cells are quoted (accounts.expor
 
 import csv
 from collections.abc import Iterator
+from itertools import islice
 
 import tablib
 from django.core.cache import cache
@@ -185,7 +186,8 @@ class ExportSlot:
 
 def xlsx_bytes(qs: QuerySet[Proposal]) -> bytes | None:
     """The XLSX workbook, or None when the selection is too large to build in memory."""
-    limited = list(rows(qs[: XLSX_MAX_ROWS + 1]))
+    # islice, not a slice of the queryset: rows() orders it, and a sliced query cannot be
+    limited = list(islice(rows(qs), XLSX_MAX_ROWS + 1))
     if len(limited) > XLSX_MAX_ROWS:
         return None
     data = tablib.Dataset(*limited, headers=_columns(), title=_("Proposals")[:31])
