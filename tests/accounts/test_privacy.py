@@ -23,6 +23,8 @@ from forums.models import ProposalEvent
 from platforms.decisions import decision_open, vote_cast
 from platforms.models import LiaisonOfficer, Membership, PlatformEvent
 from tests.conftest import _grant
+from tests.factories import UserFactory
+from tests.test_csv_formulas import formulas  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
@@ -260,3 +262,47 @@ def test_a_drafts_attachment_is_checked_on_every_request_and_never_under_media(
     client.logout()
     assert client.get(url).status_code == 404
     assert client.get(f"{settings.MEDIA_URL}{item.file.name}").status_code == 404
+
+
+def test_every_export_and_every_api_list_carries_no_personal_data(client, formulas):  # noqa: F811
+    """The export routes of tests/test_csv_formulas.py (each one is registered there), the
+    JSON exports, and every list of the open data API, in JSON and CSV: no e-mail address of
+    anyone, and never the name of a protected author."""
+    from config.api import router
+    from tests.test_csv_formulas import _content, _exports
+
+    forum = formulas["forum"]
+    hidden = _grant(forum)
+    hidden.display_name, hidden.first_name = "Bermet Hidden-Name", "Bermet"
+    hidden.save(update_fields=["display_name", "first_name"])
+    forum_services.proposal_create(
+        platform=forum, author=hidden, title="Threats at the market", body="B",
+        category="school", protect_author=True, submit=True,
+    )  # fmt: skip
+    report, version = formulas["report"], formulas["version"]
+    urls = {
+        **_exports(formulas),
+        "assessments:export_json": reverse(
+            "assessments:export_json", kwargs={"pk": formulas["round"].pk}
+        ),
+        "reporting:report_json": reverse(
+            "reporting:report_json",
+            kwargs={"slug": report.platform.slug, "year": report.year, "number": version.number},
+        ),
+    }
+    for prefix, _viewset, _basename in router.registry:
+        urls[f"api:{prefix}"] = f"/api/v1/{prefix}/"
+        urls[f"api:{prefix}.csv"] = f"/api/v1/{prefix}/?format=csv"
+    client.force_login(UserFactory())  # the whole-tracker export needs a signed-in person
+    emails = list(User.objects.values_list("email", flat=True))
+    checked = 0
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        text = _content(response).decode("utf-8", "replace")
+        found = EMAIL.search(text)
+        assert not found, (name, found.group(0) if found else "")
+        assert not [e for e in emails if e in text], name
+        assert "Bermet Hidden-Name" not in text, name
+        checked += 1
+    assert checked >= 25
