@@ -51,9 +51,10 @@ def test_platform_page_budget_per_persona(
     client.force_login(request.getfixturevalue(persona))
     # session, user, the platform with territory and parents, the user's memberships (the
     # snapshot every check reads), the user's liaison posts (the snapshot: the header's link),
-    # members, counts per party, secretariat and delegates (here and upward), thematic groups,
-    # child forums, the founders (an initiative forum), the header's unread count
-    with django_assert_num_queries(12):
+    # members, secretariat and delegates (here and upward), thematic groups, child forums, the
+    # founders (an initiative forum), the header's unread count (counts per party are on the
+    # platform row)
+    with django_assert_num_queries(11):
         response = client.get(forum.get_absolute_url())
     assert response.status_code == 200
 
