@@ -45,8 +45,10 @@ class CappedCount:
         return str(self.value) if self.exact else f"{self.cap}+"
 
 
-def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict[str, CappedCount]:
-    """Each queryset's count, stopping at cap + 1 rows: one query for all of them."""
+def capped_counts(querysets: dict[str, QuerySet], cap: int | None = None) -> dict[str, CappedCount]:
+    """Each queryset's count, stopping at cap + 1 rows (COUNT_CAP unless given): one query for
+    all of them."""
+    cap = COUNT_CAP if cap is None else cap
     if not querysets:
         return {}
     parts, params = [], []

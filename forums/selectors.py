@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from forums import paging
 from forums.models import (
     Escalation,
     PoliceResponse,
@@ -17,7 +18,7 @@ from forums.models import (
     awaiting_answer_condition,
     overdue_condition,
 )
-from forums.paging import COUNT_CAP, CappedCount, capped_counts, keyset_page
+from forums.paging import capped_counts, keyset_page
 from platforms.models import Platform, PoliceUnit, Territory
 
 # the lookup django.contrib.postgres registers, without installing that app for one lookup
@@ -157,8 +158,9 @@ def tracker_page(*, after: str = "", before: str = "", per_page: int = TRACKER_P
     """
     matches = tracker_matches(**filters)
     if filters.get("query") and search_terms(filters["query"]):
-        ids = list(matches.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-        count = CappedCount(len(ids))
+        cap = paging.COUNT_CAP
+        ids = list(matches.order_by().values_list("pk", flat=True)[: cap + 1])
+        count = paging.CappedCount(len(ids), cap)
         if count.exact:
             matches = Proposal.objects.filter(pk__in=ids)
     else:
