@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/op_national"
 TARGET_RATIO, TARGET_P95 = 0.5, 3.0
-FIGURES_TIMEOUT = 300
+FIGURES_TIMEOUT = int(os.environ.get("BENCH_FIGURES_TIMEOUT", "300"))
 LOG = Path(os.environ.get("BENCH_LOG", Path(tempfile.gettempdir()) / "op-bench-gunicorn.log"))
 
 
@@ -94,8 +94,11 @@ def query_counts(pages) -> dict:
     clients: dict = {}
     counts = {}
     for page in pages:
+        started = time.perf_counter()
         status, queries, size = query_count(page, clients)
-        counts[page.name] = (queries, status, size)
+        counts[page.name] = (queries, status, size, time.perf_counter() - started)
+        print(f"  in-process {page.name:28} {counts[page.name][3]:7.2f} s, {queries} queries",
+              file=sys.stderr)  # fmt: skip
     return counts
 
 
@@ -250,6 +253,10 @@ def main():
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     )
     parser.add_argument("--only", default="", help="page names separated by ;")
+    parser.add_argument("--skip", default="", help="page names separated by ;")
+    parser.add_argument(
+        "--no-load", default="", help="pages (;) timed in-process only, one request, not loaded"
+    )
     parser.add_argument("--label", default="", help="a title for this run in RESULTS.md")
     parser.add_argument("--write", default=str(ROOT / "bench/RESULTS.md"), help="'' to skip")
     args = parser.parse_args()
@@ -275,15 +282,20 @@ def main():
     if args.only:
         wanted = {n.strip() for n in args.only.split(";")}
         pages = [p for p in pages if p.name in wanted]
+    if args.skip:
+        unwanted = {n.strip() for n in args.skip.split(";")}
+        pages = [p for p in pages if p.name not in unwanted]
     cookie = session_cookie(liaison_user())
     print(f"dataset: {dataset()}", file=sys.stderr)
     counts = query_counts(pages)
     connection.close()  # the load clients fork; none of them uses the database
 
     configs = []
+    unloaded = {n.strip() for n in args.no_load.split(";") if n.strip()}
+    loaded = [p for p in pages if p.name not in unloaded]
     for i, workers in enumerate(int(w) for w in args.workers.split(",") if w):
         rounds = args.rounds if i == 0 else args.extra_rounds
-        results = measure_config(args, env, pages, cookie, workers, rounds)
+        results = measure_config(args, env, loaded, cookie, workers, rounds)
         configs.append((workers, rounds, summarise(results)))
     timings = report_timings()
 
@@ -318,6 +330,9 @@ def main():
             f"{b['framework floor']['rps']:.0f} with {w2}."
         )
         lines.append("")
+    one = [f"{n} {c[3]:.1f} s" for n, c in counts.items() if n in unloaded]
+    if one:
+        lines += [f"Timed in-process only (one request, body read through): {', '.join(one)}.", ""]
     if timings:
         lines.append(
             f"National annual report {timings['year']}: figures {timings['figures']} "
