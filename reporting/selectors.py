@@ -472,13 +472,18 @@ def people_figures(scope: Scope, period: Period, year: int) -> dict | None:
     among those who stated it; a share only from MIN_STATED statements on (1 query)."""
     from accounts.models import Gender, User
 
-    members = members_at(scope, period).values("user_id")
-    attendees = Meeting.attendees.through.objects.filter(
-        scope.q("meeting__platform"),
-        period.q("meeting__starts_at"),
-        meeting__status=Meeting.Status.SCHEDULED,
-        meeting__starts_at__lte=timezone.now(),
-    ).values("user_id")
+    # no ORDER BY in the parts of a UNION (SQLite refuses it; PostgreSQL has no use for it)
+    members = members_at(scope, period).order_by().values("user_id")
+    attendees = (
+        Meeting.attendees.through.objects.filter(
+            scope.q("meeting__platform"),
+            period.q("meeting__starts_at"),
+            meeting__status=Meeting.Status.SCHEDULED,
+            meeting__starts_at__lte=timezone.now(),
+        )
+        .order_by()
+        .values("user_id")
+    )
     born = Q(birth_year__isnull=False, birth_year__lte=year)
     young = Q(birth_year__gte=year - YOUNG_AGES[1], birth_year__lte=year - YOUNG_AGES[0])
     stated_gender = Q(gender__in=[Gender.FEMALE, Gender.MALE])
