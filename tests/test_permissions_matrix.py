@@ -162,7 +162,6 @@ NOT_YET_IN_MATRIX = {
     "forums:exchange": "answer an exchange invitation, publish its outcome",
     "forums:problem_review": "a council's quality review of a closed problem",
     "assessments:subject": "score, moderate, find, recommend, reply within a round",
-    "assessments:poll": "answer the citizen poll, enter paper answers, read concerns",
     "assessments:recommendation": "answer or follow up a recommendation",
 }
 

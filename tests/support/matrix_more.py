@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import services as assessments
 from assessments.defaults import frameworks_load
-from assessments.models import Framework, ProfileFigure, Round, TargetKind
+from assessments.models import Framework, ProfileFigure, Residence, Round, TargetKind
 from platforms.decisions import vote_cast
 from reporting import services as reporting
 from reporting.models import AnnualReport, PlanAction, StrategicPlan
@@ -20,6 +21,12 @@ def build(w):
     frameworks_load()
     sam = w.actors["secretariat"]
     w.objects["round"] = make_round(w.forum, sam, [w.unit])
+    # a round whose citizen poll is open; the member and the citizen live in the forum's aimak
+    polled = make_round(w.forum, sam, [w.unit], start=date(YEAR - 1, 1, 1), title="Poll round")
+    assessments.round_open(round_=polled, actor=sam)
+    w.objects["poll"] = Round.objects.get(pk=polled.pk).poll
+    for key in ("member", "citizen"):
+        Residence.objects.create(user=w.actors[key], territory=w.forum.territory)
     w.objects["report"] = reporting.report_create(platform=w.forum, actor=sam, year=YEAR - 1)
     w.objects["plan"] = reporting.plan_create(
         platform=w.forum, actor=sam, year=YEAR, title="Plan", objectives="Safer roads"
@@ -144,4 +151,9 @@ CASES["report_correct"] = Case(
     },
     probe=lambda w: AnnualReport.objects.get(pk=w.published_report.pk).summary,
     get=True,
+)
+CASES["poll_answer"] = Case(
+    url=lambda w: reverse("assessments:poll", kwargs={"pk": w.poll.round_id}),
+    data=lambda w: {"action": "answer", "top_concern": "Dark streets"},
+    probe=lambda w: w.poll.participations.count(),
 )

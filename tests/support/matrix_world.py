@@ -207,6 +207,13 @@ case(
     data=lambda w: {},
     probe=lambda w: _count(Notification.objects.filter(read_at__isnull=True)),
 )
+case(
+    "account_delete",
+    url=lambda w: reverse("accounts:privacy"),
+    data=lambda w: {"password": "pass-word-123", "confirm": "on"},
+    probe=lambda w: list(User.objects.order_by("pk").values_list("pk", "email", "is_active")),
+    get=True,
+)
 
 # platforms
 case(

@@ -69,6 +69,14 @@ TABLE = [
         "accounts:notifications_read",
         SIGNED_IN,
     ),
+    row(
+        "account_delete",
+        "accounts",
+        "account",
+        "delete own account (contributions stay, as a former member)",
+        "accounts:privacy",
+        SIGNED_IN,
+    ),
     # platforms
     row(
         "forum_register",
@@ -387,6 +395,15 @@ TABLE = [
         "move a round on (open, score, publish)",
         "assessments:round",
         SECRETARIAT,
+    ),
+    row(
+        "poll_answer",
+        "assessments",
+        "citizen poll",
+        "answer the poll (once, anonymously)",
+        "assessments:poll",
+        {"member", "citizen"},
+        "verified residents of the forum's territory: here the member and the citizen",
     ),
     row(
         "unit_profile",
