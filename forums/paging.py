@@ -60,7 +60,7 @@ def capped_counts(querysets: dict[str, QuerySet], cap: int | None = None) -> dic
             parts.append("0")
             continue
         # Django compiled the SQL; the values travel separately as parameters
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 # nosec B608
         params.extend(p)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
