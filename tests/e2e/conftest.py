@@ -89,7 +89,20 @@ class NoScriptBrowser:
 
     def new_context(self, **kwargs):
         kwargs["java_script_enabled"] = False
-        return self._browser.new_context(**kwargs)
+        context = self._browser.new_context(**kwargs)
+        opened = context.new_page
+
+        def new_page():
+            # a report's PDF is drawn on the server while the click waits: give a shared, busy
+            # machine a minute, whatever shorter timeout the journey sets
+            page = opened()
+            shorter = page.set_default_timeout
+            page.set_default_timeout = lambda ms: shorter(max(ms, 60000))
+            page.set_default_timeout(60000)
+            return page
+
+        context.new_page = new_page
+        return context
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
