@@ -279,6 +279,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late, Redis hands a task that is not acknowledged within the visibility timeout to
+# another worker: it must be longer than the longest task (an annual report's PDF, an LCPC
+# import job of a whole oblast: minutes), or such a task runs twice at once. It is also how long
+# the task of a worker killed outright waits before it runs again. Thirty minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "accounts.tasks.relay_outbox", "schedule": 60.0},
