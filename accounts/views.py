@@ -61,8 +61,9 @@ def notifications(request):
     # 20,000 is never sorted or counted whole.
     page = keyset_page(
         request.user.notifications.all(),
-        order=("-created_at", "-pk"),
-        size=30,
+        keys=("created_at", "pk"),
+        descending=True,
+        per_page=30,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )

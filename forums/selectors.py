@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from forums import paging
+from accounts import paging
+from accounts.paging import capped_counts, keyset_page
 from forums.models import (
     Escalation,
     PoliceResponse,
@@ -18,7 +19,6 @@ from forums.models import (
     awaiting_answer_condition,
     overdue_condition,
 )
-from forums.paging import capped_counts, keyset_page
 from platforms.models import Platform, PoliceUnit, Territory
 
 # the lookup django.contrib.postgres registers, without installing that app for one lookup
@@ -261,7 +261,7 @@ def liaison_dashboard(
     overdue, lead), and the counts behind each filter link.
 
     Two queries at any size: the page (keyset on the submission time) and every counter,
-    each capped (forums.paging.capped_counts). Returns the page and the counts.
+    each capped (accounts.paging.capped_counts). Returns the page and the counts.
     """
     today = timezone.localdate()
     # the police's own deadline: a local self-government answer does not clear it

@@ -231,8 +231,9 @@ def _pending_page(request, platform: Platform):
     """A page of the join requests, oldest first: a council may have thousands waiting."""
     return keyset_page(
         selectors.pending_requests(platform),
-        order=("created_at", "pk"),
-        size=REQUESTS_SHOWN,
+        keys=("created_at", "pk"),
+        descending=False,
+        per_page=REQUESTS_SHOWN,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
@@ -298,8 +299,9 @@ def history(request, slug: str):
     )
     page = keyset_page(
         rows,
-        order=("-at", "-pk"),
-        size=50,
+        keys=("at", "pk"),
+        descending=True,
+        per_page=50,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )

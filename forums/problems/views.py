@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.paging import capped_counts, keyset_page
 from accounts.web import run_service
-from forums.paging import capped_counts, keyset_page
 from forums.problems import permissions, selectors, services
 from forums.problems.forms import (
     STAGE_FORMS,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.paging import keyset_page
 from accounts.web import run_service
 from forums import permissions, selectors, services, uploads
 from forums.forms import (
@@ -22,7 +23,6 @@ from forums.forms import (
     ReasonForm,
 )
 from forums.models import Meeting, MeetingAttachment
-from forums.paging import keyset_page
 from platforms import permissions as platform_perms
 from platforms.views import access_platform
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.paging import capped_counts
 from accounts.web import add_service_errors, run_service
 from forums import exports, permissions, selectors, services, uploads
 from forums.forms import (
@@ -32,7 +33,6 @@ from forums.forms import (
     TrackerFilterForm,
 )
 from forums.models import Attachment, Category, Comment, PoliceResponse, Proposal, ResponseTemplate
-from forums.paging import capped_counts
 from platforms import permissions as platform_perms
 from platforms.models import Platform
 from platforms.views import access_platform

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.paging import CappedCount, capped_counts, keyset_page
 from forums import selectors
 from forums.models import AWAITING_ACTIVE, PUBLIC_SUBMITTED, Proposal
-from forums.paging import CappedCount, capped_counts, keyset_page
 from tests.forums.test_scale_builders import bulk_proposals, tracker_order
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_counts_are_exact_under_the_cap_and_say_more_above_it(forum, alice):
 
 
 def test_the_tracker_says_more_than_the_cap(client, forum, alice, monkeypatch):
-    monkeypatch.setattr("forums.paging.COUNT_CAP", 3)
+    monkeypatch.setattr("accounts.paging.COUNT_CAP", 3)
     bulk_proposals(forum, n=5, author=alice)
     for query in ({}, {"q": "lighting"}):
         response = client.get(reverse("forums:tracker"), query)

@@ -143,14 +143,18 @@ def test_keyset_page_walks_forward_and_back_without_gaps(forum):
         )
     rows = PlatformEvent.objects.filter(platform=forum, membership__isnull=False)
     expected = list(rows.order_by("-at", "-pk").values_list("pk", flat=True))
-    pages, page = [], keyset_page(rows, order=("-at", "-pk"), size=3)
+    pages, page = [], keyset_page(rows, keys=("at", "pk"), descending=True, per_page=3)
     pages.append([e.pk for e in page])
     while page.next_cursor:
-        page = keyset_page(rows, order=("-at", "-pk"), size=3, after=page.next_cursor)
+        page = keyset_page(
+            rows, keys=("at", "pk"), descending=True, per_page=3, after=page.next_cursor
+        )
         pages.append([e.pk for e in page])
     assert [pk for p in pages for pk in p] == expected
     assert page.previous_cursor
-    back = keyset_page(rows, order=("-at", "-pk"), size=3, before=page.previous_cursor)
+    back = keyset_page(
+        rows, keys=("at", "pk"), descending=True, per_page=3, before=page.previous_cursor
+    )
     assert [e.pk for e in back] == pages[-2]
 
 
