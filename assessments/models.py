@@ -442,6 +442,10 @@ class RoundEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="round_event_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.round_id}: {self.action} {self.old}->{self.new}"

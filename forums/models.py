@@ -309,7 +309,11 @@ class ProposalEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["proposal", "at"], name="proposal_event_timeline")]
+        indexes = [
+            models.Index(fields=["proposal", "at"], name="proposal_event_timeline"),
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="proposal_event_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.proposal_id}: {self.kind}"
@@ -590,6 +594,10 @@ class MinutesCorrection(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="minutes_correction_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.meeting_id}: {self.at:%Y-%m-%d}"

@@ -135,6 +135,10 @@ class PlanEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="plan_event_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.plan_id}: {self.kind} {self.old}->{self.new}"
@@ -278,6 +282,10 @@ class ReportEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="report_event_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.report_id}: {self.action}"

@@ -265,7 +265,11 @@ class ProblemEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["problem", "at"], name="problem_event_timeline")]
+        indexes = [
+            models.Index(fields=["problem", "at"], name="problem_event_timeline"),
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="problem_event_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.problem_id}: {self.kind}"

@@ -276,6 +276,10 @@ class ForumAcknowledgement(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            # the audit log (platforms.audit) reads this table newest first, a page at a time
+            models.Index(fields=["-at", "-id"], name="acknowledgement_audit_time"),
+        ]
 
     def __str__(self):
         return f"{self.platform_id} {self.party} {self.answer}"
