@@ -21,7 +21,8 @@ from django.apps import apps
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import CharField, F, Q, TextField, Value
+from django.db.models import CharField, F, TextField, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.db.models.functions import Cast, Left
 from django.shortcuts import render
 from django.utils import timezone
@@ -94,7 +95,8 @@ def _rows(source: Source, *, platform_ids, actor, since, until, cursor, limit: i
         if mine < rank:
             qs = qs.filter(**{f"{source.at}__lte": at})
         elif mine == rank:
-            qs = qs.filter(Q(**{f"{source.at}__lt": at}) | Q(**{source.at: at, "pk__lt": pk}))
+            # one row value, (at, id) < (x, y), so the index on (at DESC, id DESC) starts there
+            qs = qs.filter(TupleLessThan(Tuple(F(source.at), F("pk")), (at, pk)))
         else:
             qs = qs.filter(**{f"{source.at}__lt": at})
     return (
