@@ -309,6 +309,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.check_response_deadlines",
         "schedule": crontab(minute=45),
     },
+    # the yearly figure summaries of the annual reports (reporting.summaries)
+    "figure-summaries": {
+        "task": "reporting.tasks.refresh_figure_summaries",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "recount-members": {
+        "task": "platforms.tasks.recount_members",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # Security: strict by default, relaxed only for local DEBUG.

@@ -289,3 +289,11 @@ class ReportEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.report_id}: {self.action}"
+
+
+# the yearly figure summaries live in their own module (reporting.summaries)
+from reporting.summaries.models import (  # noqa: E402, F401
+    PlatformYearFigures,
+    PlatformYearParty,
+    SummaryYear,
+)

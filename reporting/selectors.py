@@ -83,17 +83,19 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def in_force(period: Period) -> Q:
+    """The condition on memberships in force at the end of the period (or today)."""
+    as_of = timezone.make_aware(datetime.combine(period.as_of + timedelta(days=1), time.min))
+    return (
+        Q(status__in=[Membership.Status.ACTIVE, Membership.Status.ENDED], created_at__lt=as_of)
+        & (Q(ended_at__isnull=True, status=Membership.Status.ACTIVE) | Q(ended_at__gte=as_of))
+        & (Q(term_end__isnull=True) | Q(term_end__gte=period.as_of))
+    )
+
+
 def members_at(scope: Scope, period: Period) -> QuerySet[Membership]:
     """Memberships in force at the end of the period (or today)."""
-    as_of = timezone.make_aware(datetime.combine(period.as_of + timedelta(days=1), time.min))
-    return Membership.objects.filter(
-        scope.q("platform"),
-        status__in=[Membership.Status.ACTIVE, Membership.Status.ENDED],
-        created_at__lt=as_of,
-    ).filter(
-        Q(ended_at__isnull=True, status=Membership.Status.ACTIVE) | Q(ended_at__gte=as_of),
-        Q(term_end__isnull=True) | Q(term_end__gte=period.as_of),
-    )
+    return Membership.objects.filter(scope.q("platform")).filter(in_force(period))
 
 
 def platform_figures(scope: Scope) -> dict:
@@ -123,24 +125,34 @@ def membership_figures(scope: Scope, period: Period) -> dict:
     by_party = _distinct_counts(members_at(scope, period), "party", "platform_id", "user_id")
     # COUNT over SELECT DISTINCT of two integers: a hash of ids, not 550,000 strings built
     total = members_at(scope, period).values("platform_id", "user_id").distinct().count()
+    turnover = turnover_events(scope, period).aggregate(**turnover_counts())
+    return {"total": total, "by_party": by_party, **turnover}
+
+
+def turnover_events(scope: Scope, period: Period) -> QuerySet[PlatformEvent]:
+    """Membership changes on platforms in scope within the period."""
+    return PlatformEvent.objects.filter(
+        scope.q("platform"), period.q("at"), kind=PlatformEvent.Kind.MEMBERSHIP
+    )
+
+
+def turnover_counts() -> dict:
+    """Joined, left and renewed (a term taken again after an earlier one in the same role)."""
     earlier = Membership.objects.filter(
         user=OuterRef("membership__user"),
         platform=OuterRef("membership__platform"),
         role=OuterRef("membership__role"),
         created_at__lt=OuterRef("membership__created_at"),
     ).exclude(status__in=[Membership.Status.REQUESTED, Membership.Status.REFUSED])
-    turnover = PlatformEvent.objects.filter(
-        scope.q("platform"), period.q("at"), kind=PlatformEvent.Kind.MEMBERSHIP
-    ).aggregate(
-        joined=Count("pk", filter=Q(new=Membership.Status.ACTIVE)),
-        left=Count("pk", filter=Q(new=Membership.Status.ENDED)),
-        renewed=Count(
+    return {
+        "joined": Count("pk", filter=Q(new=Membership.Status.ACTIVE)),
+        "left": Count("pk", filter=Q(new=Membership.Status.ENDED)),
+        "renewed": Count(
             "pk",
             filter=Q(new=Membership.Status.ACTIVE, membership__term_end__isnull=False)
             & Q(Exists(earlier)),
         ),
-    )
-    return {"total": total, "by_party": by_party, **turnover}
+    }
 
 
 def meeting_figures(scope: Scope, period: Period) -> dict:
@@ -470,31 +482,43 @@ def people_figures(scope: Scope, period: Period, year: int) -> dict | None:
     """The shares of women and of young people (14-35 in `year`) among the people of the scope
     (members at the period's end and attendees of meetings held in it), each person once,
     among those who stated it; a share only from MIN_STATED statements on (1 query)."""
-    from accounts.models import Gender, User
+    from accounts.models import User
 
     # no ORDER BY in the parts of a UNION (SQLite refuses it; PostgreSQL has no use for it)
     members = members_at(scope, period).order_by().values("user_id")
-    attendees = (
-        Meeting.attendees.through.objects.filter(
-            scope.q("meeting__platform"),
-            period.q("meeting__starts_at"),
-            meeting__status=Meeting.Status.SCHEDULED,
-            meeting__starts_at__lte=timezone.now(),
-        )
-        .order_by()
-        .values("user_id")
-    )
-    born = Q(birth_year__isnull=False, birth_year__lte=year)
-    young = Q(birth_year__gte=year - YOUNG_AGES[1], birth_year__lte=year - YOUNG_AGES[0])
-    stated_gender = Q(gender__in=[Gender.FEMALE, Gender.MALE])
+    attendees = meeting_attendees(scope, period).order_by().values("user_id")
     # IN (a UNION), not IN (members) OR IN (attendees): an OR of two subqueries cannot be a
     # semi-join, and over 500,000 people it ran for minutes
-    counts = User.objects.filter(pk__in=members.union(attendees)).aggregate(
-        gender_stated=Count("pk", filter=stated_gender),
-        women=Count("pk", filter=Q(gender=Gender.FEMALE)),
-        age_stated=Count("pk", filter=born),
-        young=Count("pk", filter=born & young),
+    counts = User.objects.filter(pk__in=members.union(attendees)).aggregate(**people_counts(year))
+    return people_shares(counts)
+
+
+def meeting_attendees(scope: Scope, period: Period) -> QuerySet:
+    """Attendance rows (meeting, person) of meetings held in scope within the period."""
+    return Meeting.attendees.through.objects.filter(
+        scope.q("meeting__platform"),
+        period.q("meeting__starts_at"),
+        meeting__status=Meeting.Status.SCHEDULED,
+        meeting__starts_at__lte=timezone.now(),
     )
+
+
+def people_counts(year: int) -> dict:
+    """Count expressions over people: stated gender, women, stated age, young in `year`."""
+    from accounts.models import Gender
+
+    born = Q(birth_year__isnull=False, birth_year__lte=year)
+    young = Q(birth_year__gte=year - YOUNG_AGES[1], birth_year__lte=year - YOUNG_AGES[0])
+    return {
+        "gender_stated": Count("pk", filter=Q(gender__in=[Gender.FEMALE, Gender.MALE])),
+        "women": Count("pk", filter=Q(gender=Gender.FEMALE)),
+        "age_stated": Count("pk", filter=born),
+        "young": Count("pk", filter=born & young),
+    }
+
+
+def people_shares(counts: dict) -> dict | None:
+    """The shown shares from the people counts (each only from MIN_STATED statements on)."""
     out = {}
     if counts["gender_stated"] >= MIN_STATED:
         out["women"] = {
@@ -512,10 +536,16 @@ def people_figures(scope: Scope, period: Period, year: int) -> dict | None:
 def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     """Every figure of a platform's annual report, over the platform and all below it.
 
-    About 23 queries, the same for a forum and for the national council over thousands.
+    About 23 queries, the same for a forum and for the national council over thousands; members,
+    turnover and people come from the yearly summary (reporting.summaries) when it is current.
     """
+    from reporting.summaries import read as summary
+
     progress = progress or (lambda pct: None)
     scope, period = Scope.below(platform), Period.year(year)
+    # the yearly summary rows, when they describe the same day: members, turnover and people
+    # (the slow figures at national scale) added up from the subtree's rows
+    summarised = summary.available(year, period)
     figures = {
         "version": FIGURES_VERSION,
         "platform": {
@@ -528,11 +558,19 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
         "generated_at": timezone.now().isoformat(),
         "as_of": period.as_of.isoformat(),
         "platforms": platform_figures(scope),
-        "members": membership_figures(scope, period),
+        "members": (
+            summary.membership_figures(scope, year)
+            if summarised
+            else membership_figures(scope, period)
+        ),
     }
     progress(30)
     figures["meetings"] = meeting_figures(scope, period)
-    figures["people"] = people_figures(scope, period, year)
+    figures["people"] = (
+        summary.people_figures(platform, year)
+        if summarised
+        else people_figures(scope, period, year)
+    )
     figures["proposals"] = proposal_figures(scope, period)
     figures["escalations"] = escalation_figures(scope, period)
     figures["responses"] = response_figures(scope, period)
