@@ -19,7 +19,8 @@ from assessments.models import (
     Subject,
     TargetKind,
 )
-from platforms.models import Platform, PoliceUnit, Territory
+from platforms.api import PoliceUnitFilter, territory_subtree
+from platforms.models import Platform, PoliceUnit
 
 
 def _published_subjects():
@@ -118,10 +119,7 @@ class ResultFilter(filters.FilterSet):
         fields = ["unit", "round", "overall"]
 
     def within(self, qs, name, value):
-        territory = Territory.objects.filter(code=value).first()
-        if territory is None:
-            return qs.none()
-        return qs.filter(unit__territory__path__startswith=territory.path)
+        return territory_subtree(qs, "unit__territory", value)
 
 
 class AssessmentResultViewSet(OpenDataViewSet):
@@ -191,27 +189,12 @@ def current_figures():
     )
 
 
-class UnitProfileFilter(filters.FilterSet):
-    territory = filters.CharFilter(method="within", label="territory code (and below)")
-    parent = IdFilter(field_name="parent_id")
-
-    class Meta:
-        model = PoliceUnit
-        fields = ["kind", "parent"]
-
-    def within(self, qs, name, value):
-        territory = Territory.objects.filter(code=value).first()
-        if territory is None:
-            return qs.none()
-        return qs.filter(territory__path__startswith=territory.path)
-
-
 class UnitProfileViewSet(OpenDataViewSet):
     """Each police unit's public profile: its current figures with their sources, and the
     results of published assessment rounds (three queries per page)."""
 
     serializer_class = UnitProfileSerializer
-    filterset_class = UnitProfileFilter
+    filterset_class = PoliceUnitFilter  # the same filters as the units list
     ordering = "-pk"
 
     def get_queryset(self):

@@ -12,21 +12,8 @@ from rest_framework import serializers
 from accounts.api import DateTimeFilter, IdFilter, OpenDataViewSet
 from forums.models import Meeting, PoliceResponse, Problem, Proposal, ProposalEvent
 from forums.selectors import search
-from platforms.models import Platform, PoliceUnit, Territory
-
-
-def territory_subtree(qs, field: str, code: str):
-    """Rows whose `field` (a territory) is the territory with this code or under it."""
-    territory = Territory.objects.filter(code=code).first()
-    if territory is None:
-        return qs.none()
-    return qs.filter(**{f"{field}__path__startswith": territory.path})
-
-
-def unit_subtree(qs, field: str, pk: int):
-    """Rows whose `field` (a police unit) is this unit or one below it."""
-    unit = PoliceUnit.objects.filter(pk=pk).first()
-    return qs.filter(**{f"{field}__path__startswith": unit.path}) if unit else qs.none()
+from platforms.api import territory_subtree, unit_subtree
+from platforms.models import Platform
 
 
 class ResponseSerializer(serializers.ModelSerializer):

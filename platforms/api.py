@@ -7,6 +7,21 @@ from accounts.api import IdFilter, OpenDataViewSet
 from platforms.models import Platform, PoliceUnit, Territory
 
 
+def territory_subtree(qs, field: str, code: str):
+    """Rows whose `field` (a territory) is the territory with this code or under it; the API
+    filters of every app find "this territory and below" with it."""
+    territory = Territory.objects.filter(code=code).first()
+    if territory is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__path__startswith": territory.path})
+
+
+def unit_subtree(qs, field: str, pk: int):
+    """Rows whose `field` (a police unit) is this unit or one below it."""
+    unit = PoliceUnit.objects.filter(pk=pk).first()
+    return qs.filter(**{f"{field}__path__startswith": unit.path}) if unit else qs.none()
+
+
 class TerritorySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
@@ -66,10 +81,7 @@ class PlatformFilter(filters.FilterSet):
         fields = ["level", "kind", "status", "parent"]
 
     def within(self, qs, name, value):
-        territory = Territory.objects.filter(code=value).first()
-        if territory is None:
-            return qs.none()
-        return qs.filter(territory__path__startswith=territory.path)
+        return territory_subtree(qs, "territory", value)
 
 
 class PoliceUnitFilter(filters.FilterSet):
@@ -81,10 +93,7 @@ class PoliceUnitFilter(filters.FilterSet):
         fields = ["kind", "parent"]
 
     def within(self, qs, name, value):
-        territory = Territory.objects.filter(code=value).first()
-        if territory is None:
-            return qs.none()
-        return qs.filter(territory__path__startswith=territory.path)
+        return territory_subtree(qs, "territory", value)
 
 
 class TerritoryViewSet(OpenDataViewSet):

@@ -9,15 +9,9 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from accounts.api import IdFilter, OpenDataViewSet
-from platforms.models import Platform, Territory
+from platforms.api import territory_subtree
+from platforms.models import Platform
 from reporting.models import AnnualReport, PlanAction, ReportVersion, StrategicPlan
-
-
-def _within(qs, code: str):
-    territory = Territory.objects.filter(code=code).first()
-    if territory is None:
-        return qs.none()
-    return qs.filter(platform__territory__path__startswith=territory.path)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -78,7 +72,7 @@ class ReportFilter(filters.FilterSet):
         fields = ["year", "status"]
 
     def within(self, qs, name, value):
-        return _within(qs, value)
+        return territory_subtree(qs, "platform__territory", value)
 
 
 class ReportViewSet(OpenDataViewSet):
@@ -153,7 +147,7 @@ class PlanFilter(filters.FilterSet):
         fields = ["year"]
 
     def within(self, qs, name, value):
-        return _within(qs, value)
+        return territory_subtree(qs, "platform__territory", value)
 
 
 class PlanViewSet(OpenDataViewSet):
