@@ -4,7 +4,6 @@ JSON and, with `?format=csv`, stream every matching row as CSV; the anonymous th
 It lives in the lowest layer so that each app's `api.py` can use it without importing upwards.
 """
 
-import csv
 import json
 from collections.abc import Iterator
 from datetime import UTC
@@ -19,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, viewsets
 from rest_framework.throttling import AnonRateThrottle
 
-from accounts.exports import safe_row
+from accounts.exports import csv_stream
 
 # Rows fetched per query while a CSV streams: memory stays flat whatever the table's size.
 CSV_BATCH = 1000
@@ -66,19 +65,9 @@ def _cell(value):
     return value
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def csv_lines(fields: list[str], items) -> Iterator[str]:
     """The header and one spreadsheet-safe line per serialized item."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(fields)  # the BOM makes Excel read UTF-8
-    for item in items:
-        yield writer.writerow(safe_row(*(_cell(item.get(name)) for name in fields)))
+    return csv_stream(fields, ([_cell(item.get(name)) for name in fields] for item in items))
 
 
 class CSVRenderer(renderers.BaseRenderer):

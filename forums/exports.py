@@ -4,7 +4,6 @@ Labels, states and categories are in the reader's language, times in Bishkek tim
 protected authors are never named; formula-like cells are quoted (accounts.exports).
 """
 
-import csv
 from collections.abc import Iterator
 from itertools import islice
 
@@ -14,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exports import safe_row
+from accounts.exports import csv_stream, safe_row
 from forums.models import Category, Escalation, PoliceResponse, Proposal
 
 XLSX_MAX_ROWS = 20000  # built in memory; larger selections are offered as CSV
@@ -126,26 +125,10 @@ def rows(qs: QuerySet[Proposal]) -> Iterator[list]:
         )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_chunks(qs: QuerySet[Proposal]) -> Iterator[str]:
     """The CSV in pieces of about 64 KB as rows arrive from the database, so a national export
     never sits in memory or hits a timeout."""
-    writer = csv.writer(_Echo())
-    # Excel reads UTF-8 only with the byte-order mark
-    buffer = ["\ufeff", writer.writerow(_columns())]
-    size = 0
-    for row in rows(qs):
-        line = writer.writerow(row)
-        buffer.append(line)
-        size += len(line)
-        if size >= FLUSH_BYTES:
-            yield "".join(buffer)
-            buffer, size = [], 0
-    yield "".join(buffer)
+    return csv_stream(_columns(), rows(qs), chunk_bytes=FLUSH_BYTES)
 
 
 class ExportSlot:
