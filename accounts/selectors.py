@@ -1,6 +1,11 @@
 """Reads of accounts that are more than a filter."""
 
+import re
+
+from django.db.models import Q
+
 UNREAD_SHOWN = 99
+NAME_WORDS = 8  # words of a name search that count; the rest are ignored
 
 
 class UnreadCount(int):
@@ -18,3 +23,20 @@ def unread_count(user) -> UnreadCount:
     return UnreadCount(
         user.notifications.filter(read_at__isnull=True).order_by()[: UNREAD_SHOWN + 1].count()
     )
+
+
+def name_has_words(query: str, *, path: str = "") -> Q | None:
+    """People whose name (display, first or last) holds every word of `query`, as a filter on
+    the user at `path` ("user__" from a membership); None when the query has no word. The
+    member search of platforms and the attendance search of meetings both find people by it."""
+    words = re.findall(r"\w+", (query or "").casefold())[:NAME_WORDS]
+    if not words:
+        return None
+    found = Q()
+    for word in words:
+        found &= (
+            Q(**{f"{path}display_name__icontains": word})
+            | Q(**{f"{path}first_name__icontains": word})
+            | Q(**{f"{path}last_name__icontains": word})
+        )
+    return found

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import paging
 from accounts.paging import capped_counts, keyset_page
+from accounts.selectors import name_has_words
 from forums.models import (
     Escalation,
     PoliceResponse,
@@ -368,17 +369,12 @@ PEOPLE_FOUND = 20
 def find_people(candidates: QuerySet, query: str, *, limit: int = PEOPLE_FOUND) -> list:
     """Up to `limit` of `candidates` whose name holds every word of the query (one query,
     never the whole list): for forms that would otherwise list every member."""
-    terms = search_terms(query)
-    if not terms:
+    words = name_has_words(query)
+    if words is None:
         return []
-    qs = candidates
-    for term in terms:
-        qs = qs.filter(
-            Q(display_name__icontains=term)
-            | Q(first_name__icontains=term)
-            | Q(last_name__icontains=term)
-        )
-    return list(qs.order_by("display_name", "last_name", "first_name", "pk")[:limit])
+    return list(
+        candidates.filter(words).order_by("display_name", "last_name", "first_name", "pk")[:limit]
+    )
 
 
 def personal_page(user) -> dict:

@@ -10,6 +10,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.selectors import name_has_words
 from platforms.models import (
     TERM_ROLES,
     Membership,
@@ -117,11 +118,8 @@ def member_search(
     current = Membership.objects.current().filter(platform=platform).select_related("user")
     matching = current
     if needle:
-        matching = matching.filter(
-            Q(user__display_name__icontains=needle)
-            | Q(user__first_name__icontains=needle)
-            | Q(user__last_name__icontains=needle)
-        )
+        # every word, in any order ("Usonov Aibek" finds Aibek Usonov); punctuation alone: no one
+        matching = matching.filter(name_has_words(needle, path="user__") or Q(pk__in=[]))
     # In index order (membership_active_order), stopping at the LIMIT: a council's members are
     # never all sorted by name. A person holds a few memberships at most: read enough to dedupe.
     rows = list(matching.order_by("party", "role", "pk")[: limit * 3 + 1])
