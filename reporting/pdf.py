@@ -23,14 +23,27 @@ def version_context(version: ReportVersion) -> dict:
     }
 
 
+# Layout rules that keep WeasyPrint fast on the national report (about 100 sections and 2,300
+# table rows; measured 116 s before, see bench/RESULTS.md): a section may continue on the next
+# page (keeping each whole made WeasyPrint lay pages out again and again), and the figure tables
+# have fixed column widths (automatic widths measured every label twice before laying it out).
+# WeasyPrint gives these stylesheets the user origin, hence !important over the template's.
+PDF_LAYOUT_CSS = """
+.report-section { page-break-inside: auto !important; break-inside: auto !important; }
+table { table-layout: fixed !important; }
+.report-section th[scope=col]:first-child { width: 78% !important; }
+section[aria-labelledby=sec-children] th[scope=col]:first-child { width: 34% !important; }
+"""
+
+
 def version_pdf_bytes(version: ReportVersion, language: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     with translation.override(language):
         html = render_to_string(
             "reporting/report_pdf.html", {**version_context(version), "LANGUAGE_CODE": language}
         )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_LAYOUT_CSS)])
 
 
 def version_pdf(version: ReportVersion, language: str) -> ReportFile:

@@ -89,6 +89,9 @@ def generate(
             # fresh statistics for the planner on every table written (COPY does not update them)
             cursor.execute("ANALYZE " + ", ".join(f'"{t}"' for t in sorted(writer.stats)))
         timings["analyze"] = time.perf_counter() - started
+        started = time.perf_counter()
+        ctx.info["summaries"] = summaries_refresh(ctx.now.year)
+        timings["summaries"] = time.perf_counter() - started
     return {
         "tables": {t: (s.rows, s.seconds) for t, s in writer.stats.items()},
         "phases": timings,
@@ -110,6 +113,14 @@ def recount() -> dict[str, int]:
         if function is not None:
             done[name] = function()
     return done
+
+
+def summaries_refresh(year: int) -> dict[int, int]:
+    """The yearly figure summaries (reporting.summaries) of the data's last two years and of
+    the calendar's, so the annual reports read them at once: {year: platform rows}."""
+    from reporting.summaries.refresh import nightly_years, refresh_year
+
+    return {y: refresh_year(y) for y in sorted({year - 1, year, *nightly_years()})}
 
 
 def _demo_user(name: str) -> int | None:
