@@ -157,19 +157,32 @@ def turnover_counts() -> dict:
 
 def meeting_figures(scope: Scope, period: Period) -> dict:
     """Meetings held (not cancelled, already started), attendance and minutes (2 queries)."""
-    held = Meeting.objects.filter(
+    held = meetings_held(scope, period)
+    by_kind = {
+        r["kind"]: r["n"] for r in held.values("kind").annotate(n=Count("pk")).order_by("kind")
+    }
+    totals = held.aggregate(**meeting_totals())
+    return meeting_result(by_kind, totals)
+
+
+def meetings_held(scope: Scope, period: Period) -> QuerySet[Meeting]:
+    """Meetings held in scope within the period: not cancelled, already started."""
+    return Meeting.objects.filter(
         scope.q("platform"),
         period.q("starts_at"),
         status=Meeting.Status.SCHEDULED,
         starts_at__lte=timezone.now(),
     )
-    by_kind = {
-        r["kind"]: r["n"] for r in held.values("kind").annotate(n=Count("pk")).order_by("kind")
+
+
+def meeting_totals() -> dict:
+    return {
+        "attendance": Count("attendees"),
+        "minutes": Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
     }
-    totals = held.aggregate(
-        attendance=Count("attendees"),
-        minutes=Count("pk", filter=Q(minutes_published_at__isnull=False), distinct=True),
-    )
+
+
+def meeting_result(by_kind: dict, totals: dict) -> dict:
     n = sum(by_kind.values())
     return {
         "held": n,
@@ -565,7 +578,9 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
         ),
     }
     progress(30)
-    figures["meetings"] = meeting_figures(scope, period)
+    figures["meetings"] = (
+        summary.meeting_figures(scope, year) if summarised else meeting_figures(scope, period)
+    )
     figures["people"] = (
         summary.people_figures(platform, year)
         if summarised
@@ -582,7 +597,9 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
         scope, year, territory_path="" if platform.level == "national" else platform.territory.path
     )
     figures["problems"] = problem_figures(scope, year)
-    figures["polls"] = poll_figures(scope, year)
+    figures["polls"] = (
+        summary.poll_figures(scope, year) if summarised else poll_figures(scope, year)
+    )
     progress(90)
     return figures
 

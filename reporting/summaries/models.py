@@ -43,6 +43,13 @@ class PlatformYearFigures(models.Model):
     subtree_women = models.PositiveIntegerField(default=0)
     subtree_age_stated = models.PositiveIntegerField(default=0)
     subtree_young = models.PositiveIntegerField(default=0)
+    # meetings held here in the year (adds up): {kind: n}, attendances, minutes published
+    meetings_by_kind = models.JSONField(default=dict)
+    attendance = models.PositiveIntegerField(default=0)
+    minutes_published = models.PositiveIntegerField(default=0)
+    # published citizen polls of this platform whose round ends in the year, as the
+    # assessments selector gives them, each with its sort key [period end, round id]
+    polls = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("platform figures of a year")

@@ -6,7 +6,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
 from platforms.models import Platform
-from reporting.selectors import Period, Scope, people_shares
+from reporting.selectors import Period, Scope, meeting_result, people_shares
 from reporting.summaries.models import PlatformYearFigures, PlatformYearParty, SummaryYear
 
 
@@ -57,3 +57,36 @@ def people_figures(platform: Platform, year: int) -> dict | None:
             "young": row.get("subtree_young", 0),
         }
     )
+
+
+def meeting_figures(scope: Scope, year: int) -> dict:
+    """As `selectors.meeting_figures`: meetings held by kind, attendance, minutes (1 query;
+    the kinds of the few platforms that met are added up here)."""
+    rows = (
+        PlatformYearFigures.objects.filter(scope.q("platform"), year=year)
+        .exclude(meetings_by_kind={})
+        .values_list("meetings_by_kind", "attendance", "minutes_published")
+    )
+    by_kind: dict[str, int] = {}
+    attendance = minutes = 0
+    for kinds, attended, published in rows:
+        for kind, n in kinds.items():
+            by_kind[kind] = by_kind.get(kind, 0) + n
+        attendance += attended
+        minutes += published
+    return meeting_result(
+        dict(sorted(by_kind.items())), {"attendance": attendance, "minutes": minutes}
+    )
+
+
+def poll_figures(scope: Scope, year: int) -> list[dict]:
+    """As `selectors.poll_figures`: the published polls of the platforms in scope, by period
+    end (1 query)."""
+    entries = [
+        entry
+        for polls in PlatformYearFigures.objects.filter(scope.q("platform"), year=year)
+        .exclude(polls=[])
+        .values_list("polls", flat=True)
+        for entry in polls
+    ]
+    return [result for _key, result in sorted(entries, key=lambda e: e[0])]

@@ -9,7 +9,7 @@ of that platform and those below it, and only when the year's rows describe the 
 import time as clock
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Gender, User
@@ -70,6 +70,39 @@ def _turnover(path: str, period: Period) -> dict:
         .order_by()
     )
     return {r["platform_id"]: (r["joined"], r["left"], r["renewed"]) for r in rows}
+
+
+def _meetings(path: str, period: Period) -> dict:
+    """{platform: ({kind: n}, attendance, minutes published)} of meetings held there."""
+    held = selectors.meetings_held(Everywhere(path=path), period).order_by()
+    out: dict = {}
+    for r in held.values("platform_id", "kind").annotate(n=Count("pk")):
+        out.setdefault(r["platform_id"], [{}, 0, 0])[0][r["kind"]] = r["n"]
+    for r in held.values("platform_id").annotate(**selectors.meeting_totals()):
+        row = out.setdefault(r["platform_id"], [{}, 0, 0])
+        row[1], row[2] = r["attendance"], r["minutes"]
+    return out
+
+
+def _polls(path: str, year: int) -> dict:
+    """{platform: [[period end, round id, poll id], poll result]} of its published polls whose
+    round ends in the year, through the assessments selector (the direct figures' source)."""
+    from assessments import selectors as assessment_selectors
+    from assessments.models import Round
+
+    results = assessment_selectors.published_poll_results(
+        Platform.objects.filter(Everywhere(path=path).q()).values("pk"), year
+    )
+    ends = dict(
+        Round.objects.filter(pk__in={r["round_id"] for r in results}).values_list(
+            "pk", "period_end"
+        )
+    )
+    out: dict = {}
+    for r in results:
+        key = [ends[r["round_id"]].isoformat(), r["round_id"], r["poll_id"]]
+        out.setdefault(r["platform_id"], []).append([key, r])
+    return out
 
 
 def _subtree_people(path: str, period: Period, year: int) -> dict:
@@ -145,6 +178,8 @@ def refresh_year(year: int, *, platform: Platform | None = None) -> int:
     total, party = _member_counts(path, period)
     turnover = _turnover(path, period)
     people = _subtree_people(path, period, year)
+    meetings = _meetings(path, period)
+    polls = _polls(path, year)
     zero3, zero5 = (0, 0, 0), (0, 0, 0, 0, 0)
     rows = [
         PlatformYearFigures(
@@ -165,8 +200,16 @@ def refresh_year(year: int, *, platform: Platform | None = None) -> int:
                     strict=True,
                 )
             ),
+            **dict(
+                zip(
+                    ("meetings_by_kind", "attendance", "minutes_published"),
+                    meetings.get(pk, ({}, 0, 0)),
+                    strict=True,
+                )
+            ),
+            polls=polls.get(pk, []),
         )
-        for pk in sorted(set(total) | set(turnover) | set(people))
+        for pk in sorted(set(total) | set(turnover) | set(people) | set(meetings) | set(polls))
     ]
     parties = [
         PlatformYearParty(platform_id=pk, year=year, party=p, members=n)
