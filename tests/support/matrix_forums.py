@@ -13,10 +13,18 @@ from forums.models import (
     Proposal,
     ResponseTemplate,
 )
-from forums.problems.models import Exchange, Practice, Problem
+from forums.problems import services as problems
+from forums.problems.models import (
+    Exchange,
+    ExchangeInvitation,
+    Practice,
+    PracticeAdoption,
+    Problem,
+    ProblemReview,
+)
 from platforms.decisions import vote_cast
 from tests.forums import problem_builders
-from tests.support.matrix_world import CASES, Case
+from tests.support.matrix_world import CASES, Case, grant
 
 
 def _proposal(w, title, **kwargs):
@@ -78,7 +86,39 @@ def build(w):
     )
     o["problem"] = problem_builders.record(w.forum, a["member"])
     o["closed_problem"] = problem_builders.closed(w.forum, a["member"], sam)
+    _build_exchange_and_library(w)
     return w
+
+
+def _build_exchange_and_library(w):
+    """Another forum's published practice, an exchange the forum is invited to, and one the
+    forum hosted that has taken place (its outcome still to be published)."""
+    o, a = w.objects, w.actors
+    sysadmin, sam = a["sysadmin"], a["secretariat"]
+    elsewhere = problem_builders.closed(w.other, grant(w.other), sysadmin)
+    o["practice"] = problems.practice_publish(problem=elsewhere, actor=sysadmin, **PRACTICE_FORM)
+    invited = problems.exchange_propose(
+        host=w.other,
+        actor=sysadmin,
+        format=Exchange.Format.VISIT,
+        title="Visit from Batken",
+        topic="Evening clubs",
+        starts_at=timezone.now() + timedelta(days=14),
+        guests=[w.forum],
+    )
+    o["invitation"] = invited.invitations.get(platform=w.forum)
+    held = problems.exchange_propose(
+        host=w.forum,
+        actor=sam,
+        format=Exchange.Format.JOINT,
+        title="Joint meeting with Batken",
+        topic="Street lights",
+        starts_at=timezone.now() + timedelta(days=1),
+        guests=[w.other],
+    )
+    # it has taken place: the outcome is published after the meeting
+    Meeting.objects.filter(pk=held.meeting_id).update(starts_at=timezone.now() - timedelta(days=2))
+    o["exchange_held"] = held
 
 
 def _state(pk):
@@ -254,15 +294,16 @@ _action(
     {"action": "raise", "raise-title": "An evening club", "raise-body": "Open the gym."},
     lambda w: Proposal.objects.filter(title="An evening club").count(),
 )
+PRACTICE_FORM = {
+    "title": "An evening sports club",
+    "summary": "Teenagers got a place to go.",
+    "what_worked": "A coach from the village.",
+    "measures": "12 complaints a month before, 5 after.",
+    "contact": "forum@example.org",
+}
 CASES["problem_publish"] = Case(
     url=lambda w: reverse("forums:problem_publish", kwargs={"pk": w.closed_problem.pk}),
-    data=lambda w: {
-        "title": "An evening sports club",
-        "summary": "Teenagers got a place to go.",
-        "what_worked": "A coach from the village.",
-        "measures": "12 complaints a month before, 5 after.",
-        "contact": "forum@example.org",
-    },
+    data=lambda w: PRACTICE_FORM,
     probe=lambda w: Practice.objects.filter(problem=w.closed_problem).count(),
     get=True,
 )
@@ -278,4 +319,43 @@ CASES["exchange_new"] = Case(
     },
     probe=lambda w: Exchange.objects.count(),
     get=True,
+)
+CASES["practice_adopt"] = Case(
+    url=lambda w: w.practice.get_absolute_url(),
+    data=lambda w: {"problem": w.problem.pk, "note": "We are opening a club too"},
+    probe=lambda w: PracticeAdoption.objects.filter(practice=w.practice).count(),
+)
+CASES["problem_review"] = Case(
+    url=lambda w: reverse("forums:problem_review", kwargs={"pk": w.closed_problem.pk}),
+    data=lambda w: {
+        "analysis": 3,
+        "goals": 4,
+        "effectiveness": 2,
+        "involvement": 3,
+        "feedback": "Good analysis; measure the displacement too.",
+    },
+    probe=lambda w: ProblemReview.objects.filter(problem=w.closed_problem).count(),
+    get=True,
+)
+
+
+def _invitation_answer(w):
+    prefix = f"inv{w.invitation.pk}"
+    return {
+        "action": "answer",
+        "invitation": w.invitation.pk,
+        f"{prefix}-accept": "1",
+        f"{prefix}-participants": "Aida, LCPC chair\nneighbourhood inspector",
+    }
+
+
+CASES["exchange_answer"] = Case(
+    url=lambda w: w.invitation.exchange.get_absolute_url(),
+    data=_invitation_answer,
+    probe=lambda w: ExchangeInvitation.objects.get(pk=w.invitation.pk).answer,
+)
+CASES["exchange_outcome"] = Case(
+    url=lambda w: w.exchange_held.get_absolute_url(),
+    data=lambda w: {"action": "outcome", "outcome": "Both forums will open evening clubs."},
+    probe=lambda w: Exchange.objects.get(pk=w.exchange_held.pk).outcome_published_at,
 )

@@ -7,11 +7,23 @@ from django.utils import timezone
 
 from assessments import services as assessments
 from assessments.defaults import frameworks_load
-from assessments.models import Framework, ProfileFigure, Residence, Round, TargetKind
+from assessments.models import (
+    Finding,
+    Framework,
+    Moderation,
+    ProfileFigure,
+    Recommendation,
+    Residence,
+    Round,
+    Score,
+    Subject,
+    TargetKind,
+    Track,
+)
 from platforms.decisions import vote_cast
 from reporting import services as reporting
 from reporting.models import AnnualReport, PlanAction, StrategicPlan
-from tests.assessments.conftest import make_round
+from tests.assessments.conftest import make_round, run_to_reply
 from tests.support.matrix_world import CASES, Case
 
 YEAR = timezone.localdate().year
@@ -56,7 +68,32 @@ def build(w):
     reporting.report_compute(report_id=published.pk)
     reporting.report_publish(report=published, actor=sam)
     w.objects["published_report"] = published
+    _build_rounds(w)
     return w
+
+
+def _build_rounds(w):
+    """A round in scoring, one at the unit's reply, and a published one with a recommendation
+    (each over the forum's local police department, in earlier periods)."""
+    sam = w.actors["secretariat"]
+    raters = [w.actors[k] for k in ("member", "coordinator", "admin")]
+    scoring = make_round(w.forum, sam, [w.unit], start=date(YEAR - 2, 1, 1), title="Scoring")
+    assessments.round_open(round_=scoring, actor=sam)
+    assessments.round_start_scoring(round_=scoring, actor=sam)
+    w.objects["subject"] = Subject.objects.get(round=scoring)
+    reply = run_to_reply(w.forum, sam, raters, [w.unit], start=date(YEAR - 3, 1, 1), title="Reply")
+    w.objects["reply_subject"] = Subject.objects.get(round=reply)
+    published = run_to_reply(
+        w.forum, sam, raters, [w.unit], start=date(YEAR - 4, 1, 1), title="Published"
+    )
+    w.objects["recommendation"] = assessments.recommendation_add(
+        subject=Subject.objects.get(round=published),
+        actor=sam,
+        text="An evening patrol at the bus stop",
+        addressee="Head of Lebedinovka police",
+        due=timezone.localdate() + timedelta(days=90),
+    )
+    assessments.round_publish(round_=published, actor=sam)
 
 
 def _framework():
@@ -156,4 +193,75 @@ CASES["poll_answer"] = Case(
     url=lambda w: reverse("assessments:poll", kwargs={"pk": w.poll.round_id}),
     data=lambda w: {"action": "answer", "top_concern": "Dark streets"},
     probe=lambda w: w.poll.participations.count(),
+)
+
+
+def _criterion(w, track):
+    """A graded criterion of the scoring round's framework on the given track."""
+    return (
+        w.subject.round.framework.criteria.filter(track=track, graded=True).order_by("pk").first()
+    )
+
+
+def _score(w):
+    c = _criterion(w, Track.EXTERNAL)
+    return {
+        "action": f"score-{c.pk}",
+        f"s{c.pk}-grade": "4",
+        f"s{c.pk}-rationale": "I see the patrol every evening",
+    }
+
+
+def _moderate(w):
+    c = _criterion(w, Track.INTERNAL)
+    return {
+        "action": f"moderate-{c.pk}",
+        f"m{c.pk}-grade": "3",
+        f"m{c.pk}-narrative": "From the ministry's yearly figures",
+        f"m{c.pk}-source": "MVD report",
+    }
+
+
+CASES["subject_score"] = Case(
+    url=lambda w: w.subject.get_absolute_url(),
+    data=_score,
+    probe=lambda w: Score.objects.filter(subject=w.subject).count(),
+)
+CASES["subject_moderate"] = Case(
+    url=lambda w: w.subject.get_absolute_url(),
+    data=_moderate,
+    probe=lambda w: Moderation.objects.filter(subject=w.subject).count(),
+)
+CASES["subject_finding"] = Case(
+    url=lambda w: w.subject.get_absolute_url(),
+    data=lambda w: {"action": "finding", "kind": "strength", "text": "Patrols every evening"},
+    probe=lambda w: Finding.objects.filter(subject=w.subject).count(),
+)
+CASES["subject_recommend"] = Case(
+    url=lambda w: w.subject.get_absolute_url(),
+    data=lambda w: {
+        "action": "recommendation",
+        "kind": "improvement",
+        "finding": "",
+        "text": "Light the bus stop",
+        "addressee": "Ayil okmotu",
+        "due": (timezone.localdate() + timedelta(days=60)).isoformat(),
+        "decision": "",
+    },
+    probe=lambda w: Recommendation.objects.filter(subject=w.subject).count(),
+)
+CASES["subject_reply"] = Case(
+    url=lambda w: w.reply_subject.get_absolute_url(),
+    data=lambda w: {"action": "reply", "text": "We agree and add a second patrol."},
+    probe=lambda w: Subject.objects.get(pk=w.reply_subject.pk).reply,
+)
+CASES["recommendation_respond"] = Case(
+    url=lambda w: w.recommendation.get_absolute_url(),
+    data=lambda w: {"action": "respond", "response": "The patrol starts in March."},
+    probe=lambda w: Recommendation.objects.get(pk=w.recommendation.pk).response,
+)
+CASES["recommendation_follow"] = Case(
+    url=lambda w: w.recommendation.get_absolute_url(),
+    data=lambda w: {"action": "follow", "status": "amber", "note": "One patrol seen"},
+    probe=lambda w: Recommendation.objects.get(pk=w.recommendation.pk).status,
 )

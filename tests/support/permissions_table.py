@@ -379,6 +379,46 @@ TABLE = [
         "forums:exchange_new",
         SECRETARIAT,
     ),
+    row(
+        "exchange_answer",
+        "forums",
+        "exchange",
+        "accept or decline an invitation (naming participants)",
+        "forums:exchange",
+        SECRETARIAT,
+        "the secretariat of the invited forum (here the forum is invited by another one)",
+    ),
+    row(
+        "exchange_outcome",
+        "forums",
+        "exchange",
+        "publish the outcome of a held exchange",
+        "forums:exchange",
+        SECRETARIAT,
+        "the host forum's secretariat, once the meeting has taken place",
+    ),
+    row(
+        "practice_adopt",
+        "forums",
+        "library of practice",
+        "link one's open problem to another forum's practice",
+        "forums:practice",
+        MEMBERS,
+        "the page offers only the open problems of forums one is a current member of, so a"
+        " system administrator (no membership) has nothing to link although the service would"
+        " let them",
+    ),
+    row(
+        "problem_review",
+        "forums",
+        "SARA problem",
+        "review a forum's problem record (scores, feedback)",
+        "forums:problem_review",
+        {"sysadmin"},
+        "only the secretariat of a council above the forum, none of these actors (the forum's"
+        " own secretariat does not review its own problems); the roles description in"
+        " architecture.md does not list this action",
+    ),
     # assessments
     row(
         "round_new",
@@ -412,6 +452,65 @@ TABLE = [
         "add an official figure",
         "assessments:profile_edit",
         POLICE,
+    ),
+    row(
+        "subject_score",
+        "assessments",
+        "assessed unit",
+        "grade a criterion (scoring stage)",
+        "assessments:subject",
+        PARTICIPANTS,
+        "current members who are neither police members of the forum nor officers of the unit"
+        " or a unit above it; the past secretariat still scores as a member",
+    ),
+    row(
+        "subject_moderate",
+        "assessments",
+        "assessed unit",
+        "set the moderated grade (scoring stage)",
+        "assessments:subject",
+        SECRETARIAT,
+    ),
+    row(
+        "subject_finding",
+        "assessments",
+        "assessed unit",
+        "record a finding (scoring or reply stage)",
+        "assessments:subject",
+        SECRETARIAT,
+    ),
+    row(
+        "subject_recommend",
+        "assessments",
+        "assessed unit",
+        "make a recommendation (scoring or reply stage)",
+        "assessments:subject",
+        SECRETARIAT,
+    ),
+    row(
+        "subject_reply",
+        "assessments",
+        "assessed unit",
+        "write the unit's reply (reply stage)",
+        "assessments:subject",
+        POLICE,
+        "the unit's officers or those of a unit above it (the head included)",
+    ),
+    row(
+        "recommendation_respond",
+        "assessments",
+        "recommendation",
+        "answer for the unit (reply stage or published)",
+        "assessments:recommendation",
+        POLICE,
+    ),
+    row(
+        "recommendation_follow",
+        "assessments",
+        "recommendation",
+        "record the follow-up status (published round)",
+        "assessments:recommendation",
+        SECRETARIAT,
     ),
     # reporting
     row(
