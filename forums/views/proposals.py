@@ -40,11 +40,13 @@ from platforms.views import access_platform
 
 def access_proposal(request, pk: int) -> Proposal:
     """A proposal the user may see; 404 for missing and for someone else's draft alike."""
-    # Joined: what every proposal has and the page always shows. The optional relations
-    # (group, local self-government, decision, duplicate, assigned officer) load by primary
-    # key only when set: a ten-table join cost 15-40 ms of planning on every view (issue 13).
+    # Joined: what the page always shows, and the local self-government (a territory row, so
+    # the page's query count does not depend on whether it is set). The other optional
+    # relations (group, decision, duplicate, assigned officer) load by primary key only when set: a ten-table join cost 15-40 ms of planning on every view (issue 13).
     proposal = get_object_or_404(
-        Proposal.objects.select_related("platform", "origin", "police_unit", "author"),
+        Proposal.objects.select_related(
+            "platform", "origin", "police_unit", "lsg_territory", "author"
+        ),
         pk=pk,
     )
     if not permissions.can_view_proposal(request.user, proposal):
