@@ -308,7 +308,10 @@ def test_a_whole_worker_killed_mid_task_is_redelivered_to_the_next_worker(privat
         assert OutboxMessage.objects.filter(status=Status.SENT).count() == 0
         with worker(env, pool="solo") as second:
             assert wait_for(
-                lambda: OutboxMessage.objects.filter(status=Status.SENT).count() == 3, timeout=40
+                # the visibility timeout (5 s) plus a new worker's start, which on a loaded
+                # two-core machine has taken over 40 s
+                lambda: OutboxMessage.objects.filter(status=Status.SENT).count() == 3,
+                timeout=120,
             ), second.output()
     assert sorted(delivered(mail_dir)) == sorted(subjects)
 
