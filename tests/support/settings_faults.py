@@ -17,7 +17,13 @@ from config.settings_test import *  # noqa: F403
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = os.environ.get("FAULT_BROKER_URL", "memory://")
 # a message whose worker vanished without acknowledging it is delivered again after this
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 5}
+# kombu scans for such messages every interval x throttle seconds (10 x 10 by default): a
+# worker started after the kill would otherwise wait up to 100 s for the first scan
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 5,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
 EMAIL_BACKEND = "tests.support.settings_faults.FileBackend"
 FAULT_MAIL_DIR = os.environ.get("FAULT_MAIL_DIR", "")
 
