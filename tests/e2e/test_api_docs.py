@@ -15,7 +15,10 @@ def test_swagger_ui_renders_under_the_csp(live_server, page):
     )
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.goto(live_server.url + "/api/docs/")
-    page.wait_for_function("() => document.querySelectorAll('.opblock').length > 10")
+    # the schema is built on first request (about 1 s alone, much more beside a busy suite)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.opblock').length > 10", timeout=60_000
+    )
     assert page.locator(".opblock-summary-path", has_text="/api/v1/proposals/").count() >= 1
     assert violations == [] and failed == []
     origins = page.evaluate(
