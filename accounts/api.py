@@ -16,8 +16,10 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import renderers, viewsets
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from accounts import pagecache
 from accounts.exports import csv_stream
 
 # Rows fetched per query while a CSV streams: memory stays flat whatever the table's size.
@@ -117,7 +119,9 @@ def keyset_batches(queryset: QuerySet, size: int = CSV_BATCH) -> Iterator[list]:
 
 
 class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only, public; lists page by cursor in JSON and stream whole as CSV."""
+    """Read-only, public; lists page by cursor in JSON and stream whole as CSV. An anonymous
+    client's JSON comes from the page cache (accounts.pagecache) once serialized, after the
+    throttles have counted the request."""
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
     throttle_classes = [AnonRateThrottle, AnonCSVThrottle]
@@ -125,7 +129,16 @@ class OpenDataViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", "") == "csv":
             return self.csv_response(self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+        parent = super()
+        return Response(
+            pagecache.cached_value(request, lambda: parent.list(request, *args, **kwargs).data)
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        parent = super()
+        return Response(
+            pagecache.cached_value(request, lambda: parent.retrieve(request, *args, **kwargs).data)
+        )
 
     def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
         serializer_class = self.get_serializer_class()

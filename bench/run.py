@@ -46,6 +46,8 @@ def server_env(args) -> dict:
     }
     if args.redis:
         env["REDIS_URL"] = args.redis
+    if args.no_page_cache:  # every page rendered for every request: the cost of a cache miss
+        env["PAGE_CACHE_SECONDS"] = "0"
     return env
 
 
@@ -255,7 +257,12 @@ def main():
     parser.add_argument("--only", default="", help="page names separated by ;")
     parser.add_argument("--skip", default="", help="page names separated by ;")
     parser.add_argument(
-        "--no-load", default="", help="pages (;) timed in-process only, one request, not loaded"
+        "--no-load",
+        default="CSV export, whole tracker;CSV export, busiest forum",
+        help="pages (;) timed in-process only, one request, not loaded (the big downloads)",
+    )
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="anonymous pages rendered every time"
     )
     parser.add_argument("--label", default="", help="a title for this run in RESULTS.md")
     parser.add_argument("--write", default=str(ROOT / "bench/RESULTS.md"), help="'' to skip")
@@ -307,7 +314,8 @@ def main():
         "",
         f"Machine: {os.cpu_count()} cores shared with other users' jobs (load average at start "
         f"{os.getloadavg()[0]:.1f}), {platform.python_implementation()} {platform.python_version()}, "
-        f"gunicorn sync workers, DEBUG=0, Redis cache. Data: {dataset()}.",
+        f"gunicorn sync workers, DEBUG=0, Redis cache, page cache "
+        f"{'off' if args.no_page_cache else 'on'}. Data: {dataset()}.",
         f"{args.clients} concurrent clients ({args.duration:g} s per page per round), "
         "whole-tracker export by one client at a time.",
         "",

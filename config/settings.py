@@ -134,6 +134,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         ),
         "TEST": {"MIRROR": "default"},
     }
+# Django's server-side cursors (QuerySet.iterator(): exports, keyset batches) always read
+# every row; PostgreSQL's default plans a cursor for its first 10% and picks "walk the sort
+# index and filter", which reads the whole table for one forum's export (issue 13).
+for _db in DATABASES.values():
+    if _db["ENGINE"].endswith("postgresql"):
+        _db.setdefault("OPTIONS", {})["options"] = "-c cursor_tuple_fraction=1"
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Stateless web tier: sessions in the database every replica shares (not in process memory).
@@ -157,6 +163,10 @@ if REDIS_URL:
 else:
     # allauth's rate limits need a real cache; local memory is per process, fine for one runserver.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages for anonymous visitors are kept this long in the cache at most (accounts.pagecache:
+# any change starts a new generation at once; this bounds what a change without a signal and
+# time-dependent text can leave). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import include, path
 
+from accounts.pagecache import public_page
 from accounts.views import favicon, set_language
 from platforms.views import home
 
@@ -21,7 +22,7 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", public_page(home), name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),

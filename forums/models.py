@@ -201,6 +201,26 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["platform", "state"], name="proposal_platform_state"),
             models.Index(fields=["police_unit", "state"], name="proposal_unit_state"),
+            # The liaison dashboard: a unit's open, public proposals in the order of waiting,
+            # with what its counters test, so the page's keys and all four counters are read
+            # from the index alone (forums.selectors.liaison_dashboard).
+            models.Index(
+                fields=["police_unit", "submitted_at", "id"],
+                include=["state", "police_answered_at", "response_due", "assigned_officer"],
+                condition=Q(submitted_at__isnull=False)
+                & ~Q(
+                    state__in=[
+                        "draft",
+                        "screening",
+                        "screened_out",
+                        "resolved",
+                        "withdrawn",
+                        "duplicate",
+                        "rejected",
+                    ]
+                ),
+                name="proposal_unit_open",
+            ),
             # The tracker reads public proposals newest first, a page at a time by keyset
             # (forums.selectors.tracker_matches): each filter has an index in that order, so a
             # page reads its 31 rows. The condition repeats the tracker's own WHERE so the

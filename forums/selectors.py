@@ -261,8 +261,8 @@ def liaison_dashboard(
     """A page of the chosen view of the queue, oldest first (the longest waiting, so the
     overdue, lead), and the counts behind each filter link.
 
-    Two queries at any size: the page (keyset on the submission time) and every counter,
-    each capped (accounts.paging.capped_counts). Returns the page and the counts.
+    Three queries at any size: the page's keys (keyset on the submission time), its rows, and
+    every counter, each capped (accounts.paging.capped_counts). Returns the page and the counts.
     """
     today = timezone.localdate()
     # the police's own deadline: a local self-government answer does not clear it
@@ -273,16 +273,20 @@ def liaison_dashboard(
         "mine": Q(assigned_officer=user) if user is not None else Q(pk__in=[]),
     }
     queue = queue.filter(submitted_at__isnull=False)
+    # the page's keys from the index alone (proposal_unit_open), then its rows by primary key:
+    # sorting the queue's keys is cheap, fetching every queued row to sort it is not
     page = keyset_page(
-        queue.filter(filters.get(show, Q())).select_related(
-            "platform", "police_unit", "assigned_officer"
-        ),
+        queue.filter(filters.get(show, Q())).only("pk", "submitted_at"),
         keys=("submitted_at", "pk"),
         descending=False,
         per_page=per_page,
         after=after,
         before=before,
     )
+    rows = Proposal.objects.select_related("platform", "police_unit", "assigned_officer").in_bulk(
+        [p.pk for p in page.object_list]
+    )
+    page.object_list = [rows[p.pk] for p in page.object_list if p.pk in rows]
     counts = capped_counts(
         {
             "total": queue,

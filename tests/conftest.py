@@ -129,3 +129,12 @@ def _territories_after_flush(request):
 
     if not Territory.objects.filter(code="KG").exists():
         territories_load()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the local-memory cache outlives a test in its
+    process, and a cached public page or rate-limit counter must not carry into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

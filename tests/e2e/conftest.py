@@ -120,13 +120,3 @@ def page_without_js(browser_without_js):
     page.set_default_timeout(15000)
     yield page
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Journeys sign up the same people: allauth's rate limits (one confirmation mail per
-    address per 3 minutes) live in the cache, which outlives a test within one process."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield

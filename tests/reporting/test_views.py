@@ -76,7 +76,10 @@ def test_secretariat_drafts_generates_and_publishes_in_the_browser_forms(
     assert 'value="publish"' not in page and "/correct/" in page  # buttons from the table
 
 
-def test_report_page_query_budget_is_flat(client, tree, national_sec, django_assert_num_queries):
+def test_report_page_query_budget_is_flat(
+    client, tree, national_sec, django_assert_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page as rendered, not as served from the page cache
     report = _published(tree["national"], national_sec)
     url = report.get_absolute_url()
     client.get(url)
@@ -89,7 +92,8 @@ def test_report_page_query_budget_is_flat(client, tree, national_sec, django_ass
         assert client.get(url).status_code == 200
 
 
-def test_statistics_are_cached_and_invalidated(client, tree, django_assert_num_queries):
+def test_statistics_are_cached_and_invalidated(client, tree, django_assert_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the figures' own cache, under the page cache
     page = client.get("/reports/statistics/")
     assert page.status_code == 200 and 'data-testid="regions"' in page.content.decode()
     with django_assert_num_queries(1):  # the regions for the filter; the figures are cached

@@ -1,0 +1,168 @@
+"""Public pages for anonymous visitors, cached in Redis and invalidated on every change.
+
+At national scale most requests are anonymous visitors reading the same public pages (the
+directory, a council's page, the tracker, a proposal, a published report). Their HTML is the
+same for every anonymous visitor in one language, so it is rendered once and kept in the shared
+cache under a **generation**: one counter that every save or delete of a portal record bumps
+(`bump_on_change`, connected in `AccountsConfig.ready`), so the next visitor after any change
+gets a freshly rendered page. Nothing is kept in the web process.
+
+- Only anonymous GETs without pending messages are served from or stored in the cache; signed-in
+  people always get a page rendered for them.
+- The CSRF token in the page (the language switcher's form) is stored as a placeholder and a
+  fresh token for this visitor is put in on the way out, so a cached page never carries another
+  visitor's token.
+- The generation is bumped at once and again after the transaction commits: a reader that
+  rendered the old rows between the two bumps stored them under a generation nobody reads.
+- `QuerySet.update()` and raw SQL send no signal. Every state change in the portal also writes a
+  history row (a save), which bumps; the rest (reminder marks, counters beside a saved row) rides
+  on the save next to it. `PAGE_CACHE_SECONDS` bounds what is left, and time-dependent text
+  ("overdue", "3 days ago"), to a few minutes.
+"""
+
+import functools
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pagecache:generation"
+PLACEHOLDER = b"__op_csrf_token__"
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")')
+# Headers a cached page keeps (the rest are set again by the middleware on every response).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link")
+MAX_PATH = 512
+# Models whose saves do not change any public page: per-person inboxes, the mail queue, job
+# progress. Named "app_label.ModelName".
+NOT_PUBLIC = {
+    "accounts.Notification",
+    "accounts.OutboxMessage",
+    "accounts.NotificationPreference",
+}
+PUBLIC_APPS = {"accounts", "platforms", "forums", "assessments", "reporting", "guardian"}
+
+
+def seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+
+
+def enabled() -> bool:
+    return seconds() > 0
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = bump()
+    return value
+
+
+def bump(**_ignored) -> int:
+    """Start a new generation: every cached page is stale at once."""
+    try:
+        return cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted or never set: start past any generation used before
+        value = time.time_ns() // 1000
+        cache.set(GENERATION_KEY, value, None)
+        return value
+
+
+def bump_on_change(sender, **kwargs) -> None:
+    """post_save / post_delete / m2m_changed receiver for every model: bumps for portal records."""
+    meta = sender._meta
+    if meta.app_label not in PUBLIC_APPS or f"{meta.app_label}.{meta.object_name}" in NOT_PUBLIC:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nothing anyone else sees
+    from django.db import transaction
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _key(request) -> str | None:
+    path = request.get_full_path()
+    if len(path) > MAX_PATH:
+        return None
+    digest = hashlib.blake2b(f"{request.get_host()}|{path}".encode(), digest_size=16).hexdigest()
+    return f"pagecache:{generation()}:{get_language()}:{digest}"
+
+
+def _cacheable_request(request) -> bool:
+    if request.method != "GET" or not enabled():
+        return False
+    user = getattr(request, "user", None)  # the API authenticates nobody: None
+    if user is not None and user.is_authenticated:
+        return False
+    if "messages" in request.COOKIES:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.session_key and "_messages" in session)
+
+
+def _serve(request, stored) -> HttpResponse:
+    status, headers, body = stored
+    if PLACEHOLDER in body:
+        body = body.replace(PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _store(key, response) -> None:
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or "private" in response.get("Cache-Control", "")
+        or "no-store" in response.get("Cache-Control", "")
+    ):
+        return
+    body = CSRF_INPUT.sub(rb"\1" + PLACEHOLDER + rb"\2", response.content)
+    headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+    cache.set(key, (response.status_code, headers, body), seconds())
+
+
+def cached_value(request, build):
+    """For an anonymous GET, the value `build()` returned for this address in this generation
+    (the open data API keeps its serialized lists here); otherwise `build()` itself."""
+    key = _key(request) if _cacheable_request(request) else None
+    if key is None:
+        return build()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds())
+    return value
+
+
+def public_page(view):
+    """Serve an anonymous visitor's GET from the cache, rendering and storing it on a miss."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = _key(request) if _cacheable_request(request) else None
+        if key is None:
+            return view(request, *args, **kwargs)
+        stored = cache.get(key)
+        if stored is not None:
+            response = _serve(request, stored)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+        _store(key, response)
+        patch_vary_headers(response, ("Cookie",))
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
