@@ -95,11 +95,11 @@ def _key(request) -> str | None:
     return f"pagecache:{generation()}:{get_language()}:{digest}"
 
 
-def _cacheable_request(request) -> bool:
+def _cacheable_request(request, *, same_for_everyone: bool = False) -> bool:
     if request.method != "GET" or not enabled():
         return False
     user = getattr(request, "user", None)  # the API authenticates nobody: None
-    if user is not None and user.is_authenticated:
+    if not same_for_everyone and user is not None and user.is_authenticated:
         return False
     if "messages" in request.COOKIES:
         return False
@@ -131,10 +131,15 @@ def _store(key, response) -> None:
     cache.set(key, (response.status_code, headers, body), seconds())
 
 
-def cached_value(request, build):
+def cached_value(request, build, *, same_for_everyone: bool = False):
     """For an anonymous GET, the value `build()` returned for this address in this generation
-    (the open data API keeps its serialized lists here); otherwise `build()` itself."""
-    key = _key(request) if _cacheable_request(request) else None
+    (the open data API keeps its serialized lists here); otherwise `build()` itself.
+
+    `same_for_everyone`: what `build()` returns does not depend on who asks (a public
+    download), so signed-in people share it too."""
+    key = (
+        _key(request) if _cacheable_request(request, same_for_everyone=same_for_everyone) else None
+    )
     if key is None:
         return build()
     value = cache.get(key)

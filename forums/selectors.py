@@ -246,7 +246,15 @@ def escalation_path(proposal: Proposal) -> list[Escalation]:
 
 
 LIAISON_VIEWS = ("all", "unanswered", "overdue", "mine")
-LIAISON_PAGE = 50
+# what a row of the dashboard shows (forums/liaison.html), and nothing more
+LIAISON_ROW_FIELDS = (
+    *("title", "state", "submitted_at", "response_due", "police_unit", "police_answered_at"),
+    *("lsg_territory", "lsg_answered_at", "platform", "assigned_officer"),
+    *("platform__name", "police_unit__name", "assigned_officer__email"),
+    *("assigned_officer__first_name", "assigned_officer__last_name"),
+    "assigned_officer__display_name",
+)
+LIAISON_PAGE = 25  # a phone screenful or two; the pager reaches the rest
 
 
 def liaison_dashboard(
@@ -283,8 +291,10 @@ def liaison_dashboard(
         after=after,
         before=before,
     )
-    rows = Proposal.objects.select_related("platform", "police_unit", "assigned_officer").in_bulk(
-        [p.pk for p in page.object_list]
+    rows = (
+        Proposal.objects.select_related("platform", "police_unit", "assigned_officer")
+        .only(*LIAISON_ROW_FIELDS)
+        .in_bulk([p.pk for p in page.object_list])
     )
     page.object_list = [rows[p.pk] for p in page.object_list if p.pk in rows]
     counts = capped_counts(

@@ -133,3 +133,17 @@ def test_open_data_lists_are_cached_until_a_change(client, forum, alice, django_
     _propose(forum, alice, "Скамейки у школы")
     titles = [row["title"] for row in client.get(url).json()["results"]]
     assert "Скамейки у школы" in titles
+
+
+def test_a_small_export_is_built_once_for_everyone_until_a_change(
+    client, forum, alice, cyril, django_assert_max_num_queries
+):
+    _propose(forum, alice, "Шлагбаум у двора")
+    url = reverse("forums:export") + f"?platform={forum.slug}"
+    first = b"".join(client.get(url).streaming_content)
+    client.force_login(cyril)  # a signed-in person gets the same file from the cache
+    with django_assert_max_num_queries(4):  # session, user, the forum, the capped count
+        again = b"".join(client.get(url).streaming_content)
+    assert again == first
+    _propose(forum, alice, "Освещение остановки")
+    assert "Освещение остановки" in b"".join(client.get(url).streaming_content).decode("utf-8-sig")

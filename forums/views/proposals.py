@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import pagecache
 from accounts.paging import capped_counts
 from accounts.web import add_service_errors, run_service
 from forums import exports, permissions, selectors, services, uploads
@@ -119,19 +120,30 @@ def _selection_size(filters: dict):
 
 
 def export_csv(request):
-    """The tracker as CSV, same filters, streamed in chunks; protected authors never named.
+    """The tracker as CSV, same filters; protected authors never named.
 
-    A large selection streams once at a time per person: a second one is refused while the
-    first runs (exports.ExportSlot).
+    Up to exports.ANONYMOUS_ROWS rows the file is built once per change and served from the
+    cache; a larger selection streams in chunks, once at a time per person: a second one is
+    refused while the first runs (exports.ExportSlot).
     """
     filters = _filters(request)
     count = _selection_size(filters)
     refused = _export_refused(request, count)
     if refused is not None:
         return refused
-    chunks = exports.csv_chunks(selectors.tracker_matches(**filters))
-    if count.value > exports.ANONYMOUS_ROWS:
-        chunks = exports.ExportSlot.hold(request, chunks)
+    if count.value <= exports.ANONYMOUS_ROWS:
+        # a forum's or a district's download: the same for everyone who asks (protected
+        # authors are never named), built once per change and language (accounts.pagecache)
+        content = pagecache.cached_value(
+            request,
+            lambda: "".join(exports.csv_chunks(selectors.tracker_matches(**filters))).encode(),
+            same_for_everyone=True,
+        )
+        chunks = iter([content])
+    else:  # a large selection streams, once at a time per person
+        chunks = exports.ExportSlot.hold(
+            request, exports.csv_chunks(selectors.tracker_matches(**filters))
+        )
         if chunks is None:
             return render(request, "forums/export_busy.html", status=429)
     response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
@@ -546,7 +558,13 @@ def liaison_dashboard(request):
     return render(
         request,
         "forums/liaison.html",
-        {"page": page, "rows": page.object_list, "counts": counts, "show": show},
+        {
+            "page": page,
+            "rows": page.object_list,
+            "counts": counts,
+            "show": show,
+            "state_labels": {k: str(v) for k, v in Proposal.State.choices},
+        },
     )
 
 

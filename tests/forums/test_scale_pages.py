@@ -133,8 +133,9 @@ def test_liaison_dashboard_pages_through_the_whole_queue(
 ):
     made = bulk_proposals(forum, n=size, author=alice, unit=local_unit)
     client.force_login(leo)
-    # session, user, liaison posts, the page of the queue, every counter (capped), unread count
-    with django_assert_num_queries(6):
+    # session, user, liaison posts, the units' ids, the page's keys, its rows, every counter
+    # (capped), unread count
+    with django_assert_num_queries(8):
         response = client.get(reverse("forums:liaison"))
     assert response.context["counts"]["total"] == size
     seen = [p.pk for p in response.context["rows"]]

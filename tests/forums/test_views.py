@@ -154,9 +154,10 @@ def test_actions_refused_with_a_message_and_nothing_changed(client, proposal, al
 def test_liaison_dashboard(client, forum, alice, leo, local_unit, size, django_assert_num_queries):
     _many(forum, alice, local_unit, size)
     client.force_login(leo)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         # session, user, the user's liaison posts (once: the access check, the units and the
-        # header's link all read them), the queue, the counts, the header's unread count
+        # header's link all read them), the units' ids, the page's keys, its rows, the counts,
+        # the header's unread count
         response = client.get(reverse("forums:liaison"))
     assert response.status_code == 200
     assert response.context["counts"]["total"] == size
