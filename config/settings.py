@@ -134,13 +134,15 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         ),
         "TEST": {"MIRROR": "default"},
     }
-# Django's server-side cursors (QuerySet.iterator(): exports, keyset batches) always read
-# every row; PostgreSQL's default plans a cursor for its first 10% and picks "walk the sort
-# index and filter", which reads the whole table for one forum's export (issue 13).
-for _db in DATABASES.values():
-    if _db["ENGINE"].endswith("postgresql"):
-        _db.setdefault("OPTIONS", {})["options"] = "-c cursor_tuple_fraction=1"
+# Behind PgBouncer in transaction pooling, Django's server-side cursors (WITH HOLD, kept across
+# transactions) cannot work: DB_DISABLE_SERVER_SIDE_CURSORS=1 (docs/deployment.md).
+if os.environ.get("DB_DISABLE_SERVER_SIDE_CURSORS") == "1":
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# Covering indexes (INCLUDE) are PostgreSQL's; SQLite, the development database, builds them
+# without the extra columns, which is all this warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Stateless web tier: sessions in the database every replica shares (not in process memory).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

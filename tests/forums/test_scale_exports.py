@@ -118,3 +118,13 @@ def test_xlsx_over_the_limit_is_refused_before_it_is_built(client, forum, alice,
     monkeypatch.setattr(exports, "xlsx_bytes", never)
     response = client.get(reverse("forums:export_xlsx"), follow=True)
     assert "More than 8 proposals" in response.content.decode()
+
+
+def test_server_side_cursors_are_planned_for_all_their_rows():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert float(cursor.fetchone()[0]) == 1.0
