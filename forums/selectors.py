@@ -4,7 +4,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from django.contrib.postgres.lookups import TrigramWordSimilar
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -160,7 +160,7 @@ def tracker_page(*, after: str = "", before: str = "", per_page: int = TRACKER_P
     matches = tracker_matches(**filters)
     if filters.get("query") and search_terms(filters["query"]):
         cap = paging.COUNT_CAP
-        ids = list(matches.order_by().values_list("pk", flat=True)[: cap + 1])
+        ids = _search_ids(matches.order_by().values_list("pk", flat=True)[: cap + 1])
         count = paging.CappedCount(len(ids), cap)
         if count.exact:
             matches = Proposal.objects.filter(pk__in=ids)
@@ -175,6 +175,22 @@ def tracker_page(*, after: str = "", before: str = "", per_page: int = TRACKER_P
         before=before,
         count=count,
     )
+
+
+def _search_ids(ids_query) -> list[int]:
+    """The ids of a search's first matches, read from the word and trigram indexes.
+
+    For a common word ("кража": 15% of proposals) PostgreSQL expects the LIMIT to be reached
+    soon and reads the table in order instead, computing to_tsvector on every row it passes
+    (290 ms at scale 1); the bitmap of the indexes takes 40 ms. Told so for this one query, in
+    its own transaction. Inside an outer transaction (a test) SET LOCAL would outlive the query,
+    so there the planner chooses unaided.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return list(ids_query)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        return list(ids_query)
 
 
 def tracker_choices() -> dict:
