@@ -1,31 +1,17 @@
-"""The public statistics page is cached; any change to what it counts invalidates it."""
+"""The public statistics page's figures are cached under the page cache's generation
+(accounts.pagecache): any change to a portal record makes them stale at once. Signed-in people,
+whose pages are not cached whole, read the figures from here too."""
 
 from django.core.cache import cache
 
+from accounts import pagecache
 from reporting import selectors
 
-STATISTICS_VERSION_KEY = "reporting:statistics:version"
 STATISTICS_TTL = 60 * 60
 
 
-def _version() -> int:
-    version = cache.get(STATISTICS_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.set(STATISTICS_VERSION_KEY, version, None)
-    return version
-
-
-def statistics_invalidate(**kwargs) -> None:
-    """Start a new cache generation: every cached page (each oblast too) is stale at once."""
-    try:
-        cache.incr(STATISTICS_VERSION_KEY)
-    except ValueError:
-        cache.set(STATISTICS_VERSION_KEY, 2, None)
-
-
 def statistics_cached(territory=None) -> dict:
-    key = f"reporting:statistics:{_version()}:{territory.pk if territory else 'all'}"
+    key = f"reporting:statistics:{pagecache.generation()}:{territory.pk if territory else 'all'}"
     data = cache.get(key)
     if data is None:
         data = selectors.statistics(territory=territory)

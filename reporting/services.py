@@ -496,9 +496,10 @@ def _after_publish(report: AnnualReport, version: ReportVersion, verb: str) -> N
 
 
 def selectors_cache_bump() -> None:
-    from reporting.caching import statistics_invalidate
+    """After writes that send no signal (bulk loads): cached statistics and pages are stale."""
+    from accounts.pagecache import bump
 
-    statistics_invalidate()
+    bump()
 
 
 @transaction.atomic

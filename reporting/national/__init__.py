@@ -80,6 +80,10 @@ def generate(
         timings[phase] = time.perf_counter() - started
         if out is not None and verbose:
             out.write(f"phase {phase}: {timings[phase]:.1f}s\n")
+    # COPY sends no signal: cached pages and statistics of the old rows are stale now
+    from accounts.pagecache import bump
+
+    bump()
     started = time.perf_counter()
     recounted = recount()
     timings["recount"] = time.perf_counter() - started
