@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 COUNT_CAP = 1000
@@ -70,6 +70,24 @@ def capped_counts(querysets: dict[str, QuerySet], cap: int | None = None) -> dic
         cursor.execute("SELECT " + ", ".join(parts), params)
         values = cursor.fetchone()
     return {name: CappedCount(int(v), cap) for name, v in zip(querysets, values, strict=True)}
+
+
+def scanned_counts(
+    queryset: QuerySet, conditions: dict[str, Q], *, scan: int, cap: int | None = None
+) -> dict[str, CappedCount] | None:
+    """The queryset's count ("total") and, for each condition, how many of its rows meet it, in
+    one scan
+    of at most `scan` rows (one query, COUNT ... FILTER); None when the queryset has more rows
+    than that, for the caller to count each capped (capped_counts) instead. Cheaper than one
+    capped subquery per counter when the rows are few and an index holds what the conditions
+    test."""
+    cap = COUNT_CAP if cap is None else cap
+    aggregates = {"total": Count("pk")}
+    aggregates.update({name: Count("pk", filter=cond) for name, cond in conditions.items()})
+    values = queryset.order_by()[: scan + 1].aggregate(**aggregates)
+    if values["total"] > scan:
+        return None
+    return {name: CappedCount(min(int(value), cap + 1), cap) for name, value in values.items()}
 
 
 class _ExactEncoder(DjangoJSONEncoder):

@@ -9,7 +9,7 @@ from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, S
 from django.utils import timezone
 
 from accounts import paging
-from accounts.paging import capped_counts, keyset_page
+from accounts.paging import capped_counts, keyset_page, scanned_counts
 from accounts.selectors import name_has_words
 from forums.models import (
     Escalation,
@@ -271,6 +271,7 @@ LIAISON_ROW_FIELDS = (
     "assigned_officer__display_name",
 )
 LIAISON_PAGE = 25  # a phone screenful or two; the pager reaches the rest
+LIAISON_SCAN = 5000  # queues up to this many rows are counted in one scan
 
 
 def liaison_dashboard(
@@ -286,7 +287,8 @@ def liaison_dashboard(
     overdue, lead), and the counts behind each filter link.
 
     Three queries at any size: the page's keys (keyset on the submission time), its rows, and
-    every counter, each capped (accounts.paging.capped_counts). Returns the page and the counts.
+    the counters (one scan of the queue, or past LIAISON_SCAN rows each capped). Returns the
+    page and the counts.
     """
     today = timezone.localdate()
     # the police's own deadline: a local self-government answer does not clear it
@@ -313,13 +315,11 @@ def liaison_dashboard(
         .in_bulk([p.pk for p in page.object_list])
     )
     page.object_list = [rows[p.pk] for p in page.object_list if p.pk in rows]
-    counts = capped_counts(
-        {
-            "total": queue,
-            "unanswered": queue.filter(filters["unanswered"]),
-            "overdue": queue.filter(filters["overdue"]),
-            "mine": queue.filter(filters["mine"]),
-        }
+    # a unit's queue is usually a few hundred rows: one index-only scan counts all four; a
+    # queue past LIAISON_SCAN (a ministry head's) is counted per filter, each capped
+    counters = {name: filters[name] for name in ("unanswered", "overdue", "mine")}
+    counts = scanned_counts(queue, counters, scan=LIAISON_SCAN) or capped_counts(
+        {"total": queue, **{name: queue.filter(cond) for name, cond in counters.items()}}
     )
     return page, counts
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums import selectors, services
-from forums.models import Comment, Meeting
+from forums.models import Comment, Meeting, Proposal
 from platforms.models import Party, Role
 from platforms.services import membership_grant
 from tests.factories import UserFactory
@@ -146,6 +146,25 @@ def test_liaison_dashboard_pages_through_the_whole_queue(
         seen += [p.pk for p in page]
     assert seen == [p.pk for p in made], "oldest first, every open proposal once"
     assert len(response.context["rows"]) <= selectors.LIAISON_PAGE
+
+
+def test_liaison_counters_are_the_same_counted_in_one_scan_or_each_capped(
+    forum, alice, leo, local_unit, monkeypatch
+):
+    from forums import permissions
+
+    made = bulk_proposals(forum, n=12, author=alice, unit=local_unit)
+    Proposal.objects.filter(pk__in=[p.pk for p in made[:4]]).update(assigned_officer=leo)
+    Proposal.objects.filter(pk__in=[p.pk for p in made[4:7]]).update(
+        police_answered_at=timezone.now()
+    )
+    queue = permissions.liaison_queue(leo)
+    _page, scanned = selectors.liaison_dashboard(queue, user=leo)
+    monkeypatch.setattr(selectors, "LIAISON_SCAN", 5)  # the queue is longer: each capped
+    _page, capped = selectors.liaison_dashboard(queue, user=leo)
+    assert {k: int(v) for k, v in scanned.items()} == {k: int(v) for k, v in capped.items()}
+    assert int(scanned["total"]) == 12 and int(scanned["mine"]) == 4
+    assert int(scanned["unanswered"]) == 9
 
 
 @pytest.mark.parametrize("size", [5, 50])
