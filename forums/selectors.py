@@ -270,6 +270,20 @@ LIAISON_ROW_FIELDS = (
     *("assigned_officer__first_name", "assigned_officer__last_name"),
     "assigned_officer__display_name",
 )
+
+
+def liaison_row_shows(p: Proposal) -> tuple:
+    """Every value a dashboard row's HTML depends on (forums/_liaison_row.html), as the key of
+    its cached rendering."""
+    officer = p.assigned_officer
+    return (
+        *(p.pk, p.title, p.state, p.submitted_at, p.response_due, p.police_unit_id),
+        *(p.police_answered_at, p.lsg_territory_id, p.lsg_answered_at, p.platform.name),
+        p.police_unit.name if p.police_unit_id else "",
+        officer.public_name if officer else "",
+    )
+
+
 LIAISON_PAGE = 25  # a phone screenful or two; the pager reaches the rest
 LIAISON_SCAN = 5000  # queues up to this many rows are counted in one scan
 

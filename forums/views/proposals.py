@@ -555,15 +555,22 @@ def liaison_dashboard(request):
         after=_cursor(request, "after"),
         before=_cursor(request, "before"),
     )
+    # rows come rendered from the cache while what they show is unchanged (pagecache)
+    row_html = pagecache.rendered_rows(
+        "forums/_liaison_row.html",
+        page.object_list,
+        shows=selectors.liaison_row_shows,
+        context={"state_labels": {k: str(v) for k, v in Proposal.State.choices}},
+    )
     return render(
         request,
         "forums/liaison.html",
         {
             "page": page,
             "rows": page.object_list,
+            "row_html": row_html,
             "counts": counts,
             "show": show,
-            "state_labels": {k: str(v) for k, v in Proposal.State.choices},
         },
     )
 

@@ -276,3 +276,27 @@ def test_find_keeps_the_typed_minutes_and_saves_the_ticked_people(client, forum,
     # nobody but the secretariat searches the members
     client.force_login(people[2])
     assert "Member 001" not in client.get(url, {"find": "Member"}).content.decode()
+
+
+def test_liaison_rows_come_from_the_cache_until_what_they_show_changes(
+    client, forum, alice, leo, local_unit
+):
+    made = bulk_proposals(forum, n=3, author=alice, unit=local_unit)
+    client.force_login(leo)
+    first = client.get(reverse("forums:liaison")).content.decode()
+    assert first.count('class="item"') == 3
+    # a change that sends no signal still shows: the row's key is what it shows
+    Proposal.objects.filter(pk=made[0].pk).update(title="Новый заголовок", assigned_officer=leo)
+    Proposal.objects.filter(pk=made[1].pk).update(police_answered_at=timezone.now())
+    page = client.get(reverse("forums:liaison")).content.decode()
+    assert "Новый заголовок" in page and leo.public_name in page
+    assert page.count('class="item"') == 3
+    unchanged = client.get(reverse("forums:liaison")).content.decode()
+    assert _queue(unchanged) == _queue(page)
+    kyrgyz = client.get(reverse("forums:liaison"), HTTP_ACCEPT_LANGUAGE="ky").content.decode()
+    assert _queue(kyrgyz) != _queue(page)  # each language has its own rows
+
+
+def _queue(html: str) -> str:
+    start = html.index('data-testid="queue"')
+    return html[start : html.index("</ul>", start)]
