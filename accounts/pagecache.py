@@ -98,7 +98,12 @@ def _key(request) -> str | None:
     return f"pagecache:{generation()}:{get_language()}:{digest}"
 
 
-def _cacheable_request(request, *, same_for_everyone: bool = False) -> bool:
+def _key_for(request, *, same_for_everyone: bool = False) -> str | None:
+    """The cache key of this request's answer, or None when it is not to be cached."""
+    return _key(request) if _cacheable_request(request, same_for_everyone) else None
+
+
+def _cacheable_request(request, same_for_everyone: bool = False) -> bool:
     if request.method != "GET" or not enabled():
         return False
     user = getattr(request, "user", None)  # the API authenticates nobody: None
@@ -140,9 +145,7 @@ def cached_value(request, build, *, same_for_everyone: bool = False):
 
     `same_for_everyone`: what `build()` returns does not depend on who asks (a public
     download), so signed-in people share it too."""
-    key = (
-        _key(request) if _cacheable_request(request, same_for_everyone=same_for_everyone) else None
-    )
+    key = _key_for(request, same_for_everyone=same_for_everyone)
     if key is None:
         return build()
     value = cache.get(key)
@@ -157,7 +160,7 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = _key(request) if _cacheable_request(request) else None
+        key = _key_for(request)
         if key is None:
             return view(request, *args, **kwargs)
         stored = cache.get(key)

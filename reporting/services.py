@@ -477,7 +477,6 @@ def _freeze(
 def _after_publish(report: AnnualReport, version: ReportVersion, verb: str) -> None:
     from reporting.tasks import render_report_pdfs
 
-    selectors_cache_bump()
     members = Membership.objects.current().filter(platform=report.platform)
     notify(
         users=list(User.objects.filter(pk__in=members.values("user"))),
@@ -493,13 +492,6 @@ def _after_publish(report: AnnualReport, version: ReportVersion, verb: str) -> N
     # rendered on first download instead and stored then (reporting.pdf.version_pdf).
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(lambda: render_report_pdfs.delay(version.pk))
-
-
-def selectors_cache_bump() -> None:
-    """After writes that send no signal (bulk loads): cached statistics and pages are stale."""
-    from accounts.pagecache import bump
-
-    bump()
 
 
 @transaction.atomic

@@ -182,9 +182,6 @@ def plans_and_reports(ctx, nation, out=None) -> dict:
                 published,
             )
         w.flush()
-    from reporting.services import selectors_cache_bump
-
-    selectors_cache_bump()
     return {
         "report_figures_seconds": {
             level: round(max(values), 2) for level, values in seconds.items()
