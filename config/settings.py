@@ -295,9 +295,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # another worker: it must be longer than the longest task (an annual report's PDF, an LCPC
 # import job of a whole oblast: minutes), or such a task runs twice at once. It is also how long
 # the task of a worker killed outright waits before it runs again. Thirty minutes.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60)
-}
+CELERY_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 30 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# So that no task outlives its visibility timeout (and runs twice at once), every task is stopped
+# five minutes before it: the soft limit raises inside the task (an import job rolls back and
+# says so), the hard limit a minute later ends the process. A job whose worker died outright is
+# marked failed by the "import-jobs" sweep below.
+CELERY_TASK_TIME_LIMIT = max(120, CELERY_VISIBILITY_TIMEOUT - 5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "accounts.tasks.relay_outbox", "schedule": 60.0},
@@ -326,6 +331,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.refresh_figure_summaries",
         "schedule": crontab(hour=0, minute=30),
     },
+    "import-jobs": {"task": "platforms.tasks_imports.sweep_import_jobs", "schedule": 600.0},
     "recount-members": {
         "task": "platforms.tasks.recount_members",
         "schedule": crontab(hour=3, minute=0),

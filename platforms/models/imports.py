@@ -34,6 +34,8 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField(default=0)
     # [[row as a spreadsheet numbers it (0: the file itself), message], ...]
     errors = models.JSONField(default=list, blank=True)
+    # the language the administrator uploaded in: the job's messages are written in it
+    language = models.CharField(max_length=8, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

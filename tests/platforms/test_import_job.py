@@ -3,16 +3,21 @@ job (eager here) whose page in the admin shows state, progress and errors and re
 without JavaScript; the dry run writes nothing, a bad row rolls back every row, only system
 administrators see or start jobs, and a job runs once however often its message is delivered."""
 
+from datetime import timedelta
+
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from platforms import tasks_imports
 from platforms.models import ImportJob, Platform, Territory
-from tests.factories import CouncilFactory, TerritoryFactory, UserFactory
+from tests.factories import CouncilFactory, PlatformFactory, TerritoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +153,86 @@ def test_a_job_runs_once_however_often_it_is_delivered(sysadmin, lebedinovka):
     assert tasks_imports.run_import_job(job.pk) == "done"
     assert tasks_imports.run_import_job(job.pk) == "taken"  # a redelivered message
     assert _lcpcs() == 1
+
+
+def _stored_job(state: str, *, minutes_ago: int, language: str = "ky", **fields) -> ImportJob:
+    """A job in `state` since `minutes_ago`, with its file stored."""
+    name = default_storage.save("imports/stalled.csv", ContentFile(b"x"))
+    since = timezone.now() - timedelta(minutes=minutes_ago)
+    job = ImportJob.objects.create(
+        file_name=name, original_name="big.csv", total_rows=9000, language=language, **fields
+    )
+    ImportJob.objects.filter(pk=job.pk).update(state=state, created_at=since, started_at=since)
+    return job
+
+
+def test_a_job_whose_worker_died_is_failed_by_the_sweep_in_its_language(settings):
+    limit = settings.CELERY_TASK_TIME_LIMIT // 60
+    dead = _stored_job("running", minutes_ago=limit + 6, processed_rows=4200)
+    alive = _stored_job("running", minutes_ago=limit - 1, language="en")
+
+    assert tasks_imports.import_jobs_sweep() == {"resent": 0, "failed": 1}
+
+    dead.refresh_from_db()
+    assert (dead.state, dead.created, dead.processed_rows) == ("failed", 0, 4200)
+    with translation.override("ky"):
+        expected = str(tasks_imports.STOPPED)
+    assert dead.errors == [[0, expected]] and expected != str(tasks_imports.STOPPED)
+    assert not default_storage.exists(dead.file_name)
+    alive.refresh_from_db()
+    assert alive.state == "running" and not alive.errors
+
+
+def test_a_waiting_job_is_sent_again_and_after_a_day_given_up(sysadmin, lebedinovka):
+    raw = (HEADER + "LCPC 1,KG-C-ALAMUDUN-LEBEDINOVKA,Head,,\n").encode()
+    # its message is lost: the callback that would send it after the commit never runs here
+    lost = tasks_imports.import_job_create(
+        raw=raw, original_name="a.csv", rows=1, dry_run=False, actor=sysadmin
+    )
+    ImportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=40))
+    recent = _stored_job("pending", minutes_ago=5)
+    abandoned = _stored_job("pending", minutes_ago=25 * 60, language="ru")
+
+    assert tasks_imports.import_jobs_sweep() == {"resent": 1, "failed": 1}
+
+    lost.refresh_from_db()
+    assert (lost.state, lost.created, _lcpcs()) == ("done", 1, 1)  # sent again, and ran
+    recent.refresh_from_db()
+    assert recent.state == "pending"  # a worker may still be on its way
+    abandoned.refresh_from_db()
+    assert abandoned.state == "failed" and abandoned.errors[0][0] == 0
+    assert not default_storage.exists(abandoned.file_name)
+
+
+def test_an_import_over_the_time_limit_rolls_back_and_says_so(
+    sysadmin, lebedinovka, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    def slow(**kwargs):
+        PlatformFactory(name="half-way", kind=Platform.Kind.LCPC, territory=lebedinovka)
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(tasks_imports, "lcpc_import", _atomic(slow))
+    raw = (HEADER + "LCPC 1,KG-C-ALAMUDUN-LEBEDINOVKA,Head,,\n").encode()
+    with translation.override("ru"), django_capture_on_commit_callbacks(execute=True):
+        job = tasks_imports.import_job_create(
+            raw=raw, original_name="a.csv", rows=1, dry_run=False, actor=sysadmin
+        )
+    job.refresh_from_db()
+    minutes = round(settings.CELERY_TASK_SOFT_TIME_LIMIT / 60)
+    assert (job.state, job.language, job.created, _lcpcs()) == ("failed", "ru", 0, 0)
+    assert str(minutes) in job.errors[0][1] and "minutes" not in job.errors[0][1]
+
+
+def _atomic(function):
+    def wrapped(**kwargs):
+        with transaction.atomic():
+            return function(**kwargs)
+
+    return wrapped
+
+
+def test_every_task_stops_before_redis_would_deliver_it_again(settings):
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < visibility
+    sweep = settings.CELERY_BEAT_SCHEDULE["import-jobs"]
+    assert sweep["task"] == tasks_imports.sweep_import_jobs.name
