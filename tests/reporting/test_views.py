@@ -2,8 +2,11 @@
 
 import io
 import json
+from datetime import date
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from reporting import services
@@ -119,3 +122,16 @@ def test_the_pdf_task_renders_and_stores_every_language(tree, national_sec):
     version = report.versions.get()
     render_report_pdfs.delay(version.pk)
     assert sorted(ReportFile.objects.values_list("language", flat=True)) == ["en", "ky", "ru", "uz"]
+
+
+def test_the_figures_date_is_written_as_each_language_writes_dates(client, tree, national_sec):
+    report = _published(tree["national"], national_sec)
+    as_of = date.fromisoformat(report.versions.get().figures["as_of"][:10])
+    written = {}
+    for language in ("ky", "ru", "uz", "en"):
+        client.cookies["django_language"] = language
+        html = client.get(report.get_absolute_url()).content.decode()
+        with translation.override(language):
+            written[language] = date_format(as_of, "DATE_FORMAT")
+        assert written[language] in html and as_of.isoformat() not in html
+    assert written["ky"].startswith("2025-ж., 31-") and len(set(written.values())) == 4
