@@ -15,7 +15,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.widgets import ForeignKeyWidget
 
 from accounts.exports import safe_cell
-from platforms import services
+from platforms import decisions, services
 from platforms.admin_imports import LcpcImportAdminMixin
 from platforms.models import (
     Committee,
@@ -315,10 +315,31 @@ class LiaisonOfficerAdmin(admin.ModelAdmin):
 
 @admin.register(DecisionRule)
 class DecisionRuleAdmin(admin.ModelAdmin):
+    """Saved through the same service as the platform's rules page: checked, and recorded in the
+    platform's history. A rule is changed, never deleted (the decisions taken under it name it)."""
+
     list_display = ("platform", "matter", "kind", "quorum_percent", "threshold_percent")
     list_filter = ("matter", "kind")
     list_select_related = ("platform",)
     raw_id_fields = ("platform",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("platform", "matter") if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        rule = decisions.decision_rule_set(
+            platform=obj.platform,
+            actor=request.user,
+            matter=obj.matter,
+            kind=obj.kind,
+            quorum_percent=obj.quorum_percent,
+            threshold_percent=obj.threshold_percent,
+        )
+        obj.pk = rule.pk
+        obj._state.adding = False
 
 
 @admin.register(Decision)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from forums import services as forum_services
 from forums.models import PoliceResponse
 from platforms import permissions
 from platforms.models import (
+    DecisionRule,
     LiaisonOfficer,
     Membership,
     Party,
@@ -231,6 +233,53 @@ def test_the_status_is_not_a_field_of_the_platform_change_form(admin_client, for
     forum.refresh_from_db()
     assert forum.status == Platform.Status.ACTIVE
     assert not PlatformEvent.objects.filter(platform=forum, new="closed").exists()
+
+
+# -- decision rules --------------------------------------------------------------------------------
+
+
+def test_a_decision_rule_set_in_the_admin_is_checked_and_recorded(admin_client, forum, sysadmin):
+    rule_data = {"kind": "consensus", "quorum_percent": 60, "threshold_percent": 100}
+    response = admin_client.post(
+        reverse("admin:platforms_decisionrule_add"),
+        {"platform": forum.pk, "matter": "proposal", **rule_data},
+    )
+    assert response.status_code == 302
+    rule = DecisionRule.objects.get(platform=forum, matter="proposal")
+    assert (rule.kind, rule.quorum_percent) == ("consensus", 60)
+    change = reverse("admin:platforms_decisionrule_change", args=[rule.pk])
+    # the platform and the matter are fixed once set; the rule changes, with its event
+    admin_client.post(change, {**rule_data, "kind": "simple", "platform": 0, "matter": "plan"})
+    rule.refresh_from_db()
+    assert (rule.platform, rule.matter, rule.kind) == (forum, "proposal", "simple")
+    events = PlatformEvent.objects.filter(platform=forum, kind="decision", actor=sysadmin)
+    assert list(events.order_by("pk").values_list("old", "new")) == [
+        ("consensus", "consensus"),
+        ("consensus", "simple"),
+    ]
+    # never deleted: decisions taken under it name it
+    delete = reverse("admin:platforms_decisionrule_delete", args=[rule.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert DecisionRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_staff_who_do_not_run_the_platform_cannot_set_its_rules_in_the_admin(client, forum):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_decisionrule"))
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:platforms_decisionrule_add"),
+        {
+            "platform": forum.pk,
+            "matter": "plan",
+            "kind": "simple",
+            "quorum_percent": 1,
+            "threshold_percent": 50,
+        },
+    )
+    assert response.status_code == 403
+    assert not DecisionRule.objects.filter(platform=forum).exists()
+    assert not PlatformEvent.objects.filter(platform=forum, kind="decision").exists()
 
 
 def test_a_platform_added_in_the_admin_has_its_created_event(admin_client, council, sysadmin):
