@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from forums.models import Escalation, Meeting, Proposal, overdue_condition
 from platforms.models import Membership, Platform, PlatformEvent, Territory
-from reporting.models import AnnualReport, PlanAction, StrategicPlan
+from reporting.models import PlanAction, StrategicPlan
 
 FIGURES_VERSION = 1
 
@@ -79,7 +79,7 @@ class Period:
         return min(today, self.end - timedelta(days=1))
 
 
-def _pct(part: int, whole: int) -> float | None:
+def pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
@@ -270,7 +270,7 @@ def response_figures(scope: Scope, period: Period) -> dict:
         out[party] = {
             "addressed": addressed,
             "answered": answered,
-            "rate": _pct(answered, addressed),
+            "rate": pct(answered, addressed),
             "median_days": _median_days(
                 qs.filter(police if party == "police" else lsg), f"{party}_answered_at", answered
             ),
@@ -302,25 +302,8 @@ def plan_figures(scope: Scope, year: int, period: Period) -> dict:
         "actions": actions,
         "by_status": by_status,
         "overdue": sum(r["overdue"] for r in rows),
-        "done_share": _pct(by_status.get(PlanAction.Status.DONE, 0), actions),
+        "done_share": pct(by_status.get(PlanAction.Status.DONE, 0), actions),
     }
-
-
-def lower_report_figures(platform: Platform, year: int) -> dict:
-    """How many platforms below published their own report for the year (1 query)."""
-    counts = (
-        Platform.objects.filter(Scope.below(platform).q())
-        .exclude(pk=platform.pk)
-        .aggregate(
-            platforms=Count("pk", distinct=True),
-            published=Count(
-                "reports",
-                filter=Q(reports__year=year, reports__status__in=AnnualReport.PUBLIC_STATUSES),
-                distinct=True,
-            ),
-        )
-    )
-    return {**counts, "share": _pct(counts["published"], counts["platforms"])}
 
 
 def _count(qs) -> Subquery:
@@ -333,104 +316,6 @@ def _count(qs) -> Subquery:
         .values("c")[:1],
         output_field=IntegerField(),
     )
-
-
-def _child_of(platform: Platform) -> dict[int, int]:
-    """{platform id in the subtree: id of the public child of `platform` it lies under}."""
-    depth = len(platform.path.strip("/").split("/"))
-    out = {}
-    for pk, path in Platform.objects.filter(path__startswith=platform.path).values_list(
-        "pk", "path"
-    ):
-        parts = path.strip("/").split("/")
-        if len(parts) > depth:
-            out[pk] = int(parts[depth])
-    return out
-
-
-def children_figures(platform: Platform, year: int, period: Period) -> list[dict]:
-    """Each public platform directly below with its key figures (7 queries: each measure one
-    GROUP BY platform over the whole subtree, added up per child in Python; correlated counts
-    with a prefix LIKE on an outer path could use no index and took half a minute nationally).
-    """
-    children = list(
-        Platform.objects.filter(parent=platform, status__in=Platform.PUBLIC_STATUSES)
-        .order_by("name")
-        .values("pk", "name", "slug", "level")
-    )
-    if not children:
-        return []
-    child_of = _child_of(platform)
-    totals = {
-        c["pk"]: dict.fromkeys(("proposals", "addressed", "answered", "meetings", "members"), 0)
-        for c in children
-    }
-
-    def add(rows, **names):
-        for row in rows:
-            child = totals.get(child_of.get(row["owner"]))
-            if child is not None:
-                for name, column in names.items():
-                    child[name] += row[column]
-
-    add(
-        Proposal.objects.filter(
-            period.q("submitted_at"),
-            origin__path__startswith=platform.path,
-            origin__status__in=Platform.PUBLIC_STATUSES,
-        )
-        .values(owner=F("origin_id"))
-        .annotate(
-            n=Count("pk"),
-            addressed=Count("pk", filter=Q(police_unit__isnull=False)),
-            answered=Count(
-                "pk", filter=Q(police_unit__isnull=False, police_answered_at__isnull=False)
-            ),
-        )
-        .order_by(),
-        proposals="n",
-        addressed="addressed",
-        answered="answered",
-    )
-    add(
-        Meeting.objects.filter(
-            period.q("starts_at"),
-            platform__path__startswith=platform.path,
-            status=Meeting.Status.SCHEDULED,
-            starts_at__lte=timezone.now(),
-        )
-        .values(owner=F("platform_id"))
-        .annotate(n=Count("pk"))
-        .order_by(),
-        meetings="n",
-    )
-    add(
-        Membership.objects.filter(
-            platform__path__startswith=platform.path, status=Membership.Status.ACTIVE
-        )
-        .values(owner=F("platform_id"))
-        .annotate(n=Count("pk"))
-        .order_by(),
-        members="n",
-    )
-    published = set(
-        AnnualReport.objects.filter(
-            platform__parent=platform, year=year, status__in=AnnualReport.PUBLIC_STATUSES
-        ).values_list("platform_id", flat=True)
-    )
-    return [
-        {
-            "name": c["name"],
-            "slug": c["slug"],
-            "level": c["level"],
-            "members": totals[c["pk"]]["members"],
-            "proposals": totals[c["pk"]]["proposals"],
-            "police_rate": _pct(totals[c["pk"]]["answered"], totals[c["pk"]]["addressed"]),
-            "meetings": totals[c["pk"]]["meetings"],
-            "published": c["pk"] in published,
-        }
-        for c in children
-    ]
 
 
 def assessment_figures(scope: Scope, year: int, *, territory_path: str = "") -> dict | None:
@@ -454,7 +339,7 @@ def assessment_figures(scope: Scope, year: int, *, territory_path: str = "") -> 
         "subjects": len(subjects),
         "units_assessed": assessed,
         "units_in_scope": in_scope,
-        "coverage": _pct(assessed, in_scope),
+        "coverage": pct(assessed, in_scope),
         "overall_distribution": {
             str(grade if grade is not None else "none"): n
             for grade, n in sorted(
@@ -536,12 +421,12 @@ def people_shares(counts: dict) -> dict | None:
     if counts["gender_stated"] >= MIN_STATED:
         out["women"] = {
             "stated": counts["gender_stated"],
-            "share": _pct(counts["women"], counts["gender_stated"]),
+            "share": pct(counts["women"], counts["gender_stated"]),
         }
     if counts["age_stated"] >= MIN_STATED:
         out["young"] = {
             "stated": counts["age_stated"],
-            "share": _pct(counts["young"], counts["age_stated"]),
+            "share": pct(counts["young"], counts["age_stated"]),
         }
     return out or None
 
@@ -591,6 +476,8 @@ def report_figures(platform: Platform, year: int, *, progress=None) -> dict:
     figures["responses"] = response_figures(scope, period)
     progress(60)
     figures["plans"] = plan_figures(scope, year, period)
+    from reporting.below import children_figures, lower_report_figures
+
     figures["lower_reports"] = lower_report_figures(platform, year)
     figures["children"] = children_figures(platform, year, period)
     figures["assessments"] = assessment_figures(

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from forums.models import Proposal
 from platforms.models import Membership, Party, Platform, Role
-from reporting.selectors import Period, Scope, children_figures, membership_figures
+from reporting.below import children_figures
+from reporting.selectors import Period, Scope, membership_figures
 from tests.factories import PlatformFactory, TerritoryFactory, UserFactory
 from tests.reporting.conftest import YEAR, at, grant
 from tests.reporting.factories import ProposalFactory
