@@ -49,6 +49,14 @@ NOT_PUBLIC = {
     "accounts.NotificationPreference",
 }
 PUBLIC_APPS = {"accounts", "platforms", "forums", "assessments", "reporting", "guardian"}
+# Saves whose only public effect is a number: a proposal's supporters, a poll's responses. In a
+# poll campaign they come every few seconds, and a new generation for each would keep every page
+# in the country uncached. They start one at most every PAGE_CACHE_TALLY_SECONDS; one in between
+# leaves a mark that the first request after the window turns into a new generation, so a count
+# on an anonymous page is at most about that long behind.
+TALLIES = {"forums.Supporter", "assessments.PollAnswer", "assessments.PollParticipation"}
+TALLY_WINDOW_KEY = "pagecache:tally-window"
+TALLY_PENDING_KEY = "pagecache:tally-pending"
 
 
 def seconds() -> int:
@@ -59,11 +67,31 @@ def enabled() -> bool:
     return seconds() > 0
 
 
+def tally_seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_TALLY_SECONDS", 60)
+
+
 def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+    found = cache.get_many([GENERATION_KEY, TALLY_PENDING_KEY])  # one round trip
+    if TALLY_PENDING_KEY in found and _tally_window_opens():
+        cache.delete(TALLY_PENDING_KEY)
+        return bump()
+    value = found.get(GENERATION_KEY)
     if value is None:
         value = bump()
     return value
+
+
+def _tally_window_opens() -> bool:
+    return cache.add(TALLY_WINDOW_KEY, 1, tally_seconds())
+
+
+def tally_changed() -> None:
+    """A tally changed (after its commit): a new generation now, or at the window's end."""
+    if _tally_window_opens():
+        bump()
+    else:
+        cache.set(TALLY_PENDING_KEY, 1, None)
 
 
 def bump(**_ignored) -> int:
@@ -86,6 +114,9 @@ def bump_on_change(sender, **kwargs) -> None:
         return  # a sign-in changes nothing anyone else sees
     from django.db import transaction
 
+    if f"{meta.app_label}.{meta.object_name}" in TALLIES:
+        transaction.on_commit(tally_changed)
+        return
     bump()
     transaction.on_commit(bump)
 

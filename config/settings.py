@@ -169,6 +169,8 @@ else:
 # any change starts a new generation at once; this bounds what a change without a signal and
 # time-dependent text can leave). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
+# ... and a count (supporters, poll responses) on them is at most about this far behind
+PAGE_CACHE_TALLY_SECONDS = envint("PAGE_CACHE_TALLY_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -4,12 +4,15 @@ anything changes, never to signed-in people, never with another visitor's CSRF t
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from accounts import pagecache
 from accounts.models import Notification
+from assessments.models import PollAnswer, PollParticipation
 from forums import services
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +150,47 @@ def test_a_small_export_is_built_once_for_everyone_until_a_change(
     assert again == first
     _propose(forum, alice, "Освещение остановки")
     assert "Освещение остановки" in b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+
+
+def _supporters_shown(client, url) -> tuple[str, int]:
+    response = client.get(url)
+    count = re.search(r"Supporters</dt><dd>(\d+)</dd>", response.content.decode())
+    return response["X-Page-Cache"], int(count.group(1))
+
+
+def test_supports_start_one_generation_a_window_and_the_last_one_shows_after_it(
+    client, forum, alice, django_capture_on_commit_callbacks
+):
+    proposal = _propose(forum, alice, "Фонари у школы")
+    url = proposal.get_absolute_url()
+    client.cookies["django_language"] = "en"
+    assert _supporters_shown(client, url) == ("miss", 0)
+    *campaign, late = UserFactory.create_batch(31)
+    before = pagecache.generation()
+
+    def support(person):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.proposal_support(proposal=proposal, user=person)
+
+    for person in campaign:  # 30 supports within the window
+        support(person)
+    assert pagecache.generation() == before + 1  # one new generation, not 30
+    assert _supporters_shown(client, url) == ("miss", 30)
+    support(late)  # still within the window: the page stays as it is for now
+    assert _supporters_shown(client, url) == ("hit", 30)
+    cache.delete(pagecache.TALLY_WINDOW_KEY)  # the window is over
+    assert _supporters_shown(client, url) == ("miss", 31)
+    assert pagecache.generation() == before + 2
+
+
+def test_poll_answers_are_tallies_and_a_proposal_is_not(
+    forum, alice, django_capture_on_commit_callbacks
+):
+    cache.add(pagecache.TALLY_WINDOW_KEY, 1, 60)  # inside a window
+    before = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        for model in (PollAnswer, PollParticipation):  # what a poll answer saves
+            pagecache.bump_on_change(model, instance=None, created=True)
+    assert pagecache.generation() == before
+    _propose(forum, alice, "Не счётчик: новое предложение")  # shows at once, window or not
+    assert pagecache.generation() > before
