@@ -47,6 +47,7 @@ NOT_PUBLIC = {
     "accounts.Notification",
     "accounts.OutboxMessage",
     "accounts.NotificationPreference",
+    "platforms.ImportJob",
 }
 PUBLIC_APPS = {"accounts", "platforms", "forums", "assessments", "reporting", "guardian"}
 # Saves whose only public effect is a number: a proposal's supporters, a poll's responses. In a
