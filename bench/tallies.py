@@ -27,7 +27,6 @@ def _supporter(env: dict, rate: float, stop_at: float, counter) -> None:
     """Support random open proposals through the service, `rate` a second, until `stop_at`
     (with the server's settings: the tally window is decided where the support is saved)."""
     os.environ.update(env)
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -25,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
@@ -40,6 +39,10 @@ RESEND_AFTER = timedelta(minutes=30)
 GIVE_UP_AFTER = timedelta(hours=24)
 UNCLAIMED = gettext_lazy(
     "No worker took the import for a day. Nothing was imported: upload it again."
+)
+TOO_LONG = gettext_lazy(
+    "The import took longer than %(minutes)d minutes and was stopped. Nothing was "
+    "imported: split the file and upload the parts."
 )
 STOPPED = gettext_lazy(
     "The worker running the import stopped before it finished (restarted or out of memory). "
@@ -147,7 +150,7 @@ def _run(job: ImportJob) -> None:
         job.created = 0
     except SoftTimeLimitExceeded:
         minutes = round(settings.CELERY_TASK_SOFT_TIME_LIMIT / 60)
-        job.errors = [[0, _too_long(minutes)]]
+        job.errors = [[0, str(TOO_LONG) % {"minutes": minutes}]]
         job.created = 0
     finally:
         progress.close()
@@ -164,13 +167,6 @@ def _finish(job: ImportJob, *, processed: int) -> None:
         default_storage.delete(job.file_name)
 
 
-def _too_long(minutes: int) -> str:
-    return _(
-        "The import took longer than %(minutes)d minutes and was stopped. Nothing was "
-        "imported: split the file and upload the parts."
-    ) % {"minutes": minutes}
-
-
 def import_jobs_sweep(*, now=None) -> dict:
     """Jobs that would otherwise wait or run forever: a job still waiting after RESEND_AFTER is
     sent again (a second delivery is harmless), one waiting after GIVE_UP_AFTER fails, and one
@@ -182,21 +178,13 @@ def import_jobs_sweep(*, now=None) -> dict:
     waiting = ImportJob.objects.filter(state=ImportJob.State.PENDING)
     for job in waiting.filter(created_at__lt=now - RESEND_AFTER).order_by("pk"):
         if job.created_at < now - GIVE_UP_AFTER:
-            failed += _fail(
-                job,
-                ImportJob.State.PENDING,
-                UNCLAIMED,
-            )
+            failed += _fail(job, ImportJob.State.PENDING, UNCLAIMED)
         else:
             run_import_job.delay(job.pk)
             resent += 1
     running = ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=stalled)
     for job in running.order_by("pk"):
-        failed += _fail(
-            job,
-            ImportJob.State.RUNNING,
-            STOPPED,
-        )
+        failed += _fail(job, ImportJob.State.RUNNING, STOPPED)
     return {"resent": resent, "failed": failed}
 
 
